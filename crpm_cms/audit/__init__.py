@@ -1,0 +1,1 @@
+"""Audit log: who did what, and when."""

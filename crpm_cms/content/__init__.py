@@ -1,0 +1,1 @@
+"""News, publications and static pages, with the editorial workflow."""

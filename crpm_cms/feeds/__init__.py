@@ -1,0 +1,1 @@
+"""Atom feeds, sitemap and discovery metadata."""

@@ -1,0 +1,182 @@
+"""The plugin API: every hook a CRPM plugin can implement, grouped by family.
+
+Startup hooks (``register_*``, ``startup``) run once per app on every *loaded* plugin. Request and
+event hooks (``menu_items``, ``template_slot``, ``dashboard_widgets``, ``search_documents``,
+``handle_event``) run only on *enabled* plugins, so switching a plugin off in the admin hides it on
+the next request. Implement a hook with ``@hookimpl`` and any subset of its arguments.
+``docs/plugins.md`` documents each hook; a test keeps the two in step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+    from flask import Blueprint, Flask
+    from markupsafe import Markup
+
+    from crpm_cms.users.models import User
+
+PROJECT = "crpm_cms"
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+# -- Values plugins hand to the core -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """A link in the main navigation; ``label`` is already translated."""
+
+    label: str
+    url: str
+    order: int = 50
+    endpoint: str | None = None  # marks the item current when the request is on this endpoint
+
+
+@dataclass(frozen=True)
+class Permission:
+    """A named right and the roles that hold it; scoped roles hold it for their countries only."""
+
+    name: str
+    roles: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """A site setting stored in the database, with the default used until an admin changes it."""
+
+    key: str
+    default: Any
+    label: str = ""  # may be a lazy translation
+
+
+@dataclass(frozen=True)
+class Job:
+    """Work run by ``crpm jobs run`` (from cron); it must be idempotent."""
+
+    name: str
+    run: Callable[[], Any]
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class DashboardWidget:
+    """A block on the admin dashboard: a title and ready-to-show HTML."""
+
+    title: str
+    html: Markup | str
+    order: int = 50
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One record for the search index; ``access`` is ``public`` or ``members``."""
+
+    kind: str
+    key: str
+    title: str
+    url: str
+    text: str = ""
+    language: str = "fr"
+    countries: tuple[str, ...] = ()
+    themes: tuple[str, ...] = ()
+    year: int | None = None
+    access: str = "public"
+    published_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something that happened in the core or a plugin, e.g. ``organisation.saved``."""
+
+    name: str
+    actor_id: int | None = None
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+# -- Startup: every loaded plugin ----------------------------------------------------------------
+
+
+@hookspec
+def register_blueprints(app: Flask) -> list[Blueprint] | None:
+    """Blueprints to mount; their routes answer 404 while the plugin is disabled."""
+
+
+@hookspec
+def register_migrations() -> str | None:
+    """Path of the plugin's Alembic ``versions`` folder; its branch label is the plugin's name."""
+
+
+@hookspec
+def register_translations() -> str | None:
+    """Path of the plugin's ``translations`` folder (Babel catalogues, domain ``messages``)."""
+
+
+@hookspec
+def register_permissions() -> list[Permission] | None:
+    """Permissions the plugin checks with ``crpm_cms.permissions.can``."""
+
+
+@hookspec
+def register_settings() -> list[Setting] | None:
+    """Site settings the plugin reads with ``crpm_cms.settings.services.get_setting``."""
+
+
+@hookspec
+def register_jobs() -> list[Job] | None:
+    """Periodic jobs; ``crpm jobs run`` runs those of enabled plugins."""
+
+
+@hookspec
+def register_commands(cli: click.Group) -> None:
+    """Add click commands or a group (``crpm <plugin> …``) to the ``crpm`` command."""
+
+
+@hookspec
+def register_template_filters() -> dict[str, Callable[..., Any]] | None:
+    """Jinja filters by name, available to every template."""
+
+
+@hookspec
+def startup(app: Flask) -> None:
+    """Last step of ``create_app``, once everything above is registered."""
+
+
+# -- Request: enabled plugins only ---------------------------------------------------------------
+
+
+@hookspec
+def menu_items(user: User | None) -> list[MenuItem] | None:
+    """Navigation links for this visitor (``None`` when anonymous)."""
+
+
+@hookspec
+def template_slot(slot: str, context: dict[str, Any]) -> Markup | str | None:
+    """HTML for a named slot of a core page (``home_main``, ``organisation_page``, …)."""
+
+
+@hookspec
+def dashboard_widgets(user: User) -> list[DashboardWidget] | None:
+    """Blocks for the admin dashboard."""
+
+
+@hookspec
+def search_documents() -> Iterable[SearchDocument] | None:
+    """Every record the plugin wants in the search index, for a full reindex."""
+
+
+# -- Events: enabled plugins only ----------------------------------------------------------------
+
+
+@hookspec
+def handle_event(event: Event) -> None:
+    """React to something that happened; runs in the request that caused it."""

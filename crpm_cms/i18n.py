@@ -1,0 +1,50 @@
+"""Language choice: ``?lang=``, then the cookie, the user's preference, Accept-Language, default."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, g, has_request_context, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+LANGUAGE_COOKIE = "crpm_lang"
+LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
+
+
+def select_locale() -> str:
+    languages: list[str] = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["DEFAULT_LANGUAGE"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        g.language_from_query = asked
+        return asked
+    cookie = request.cookies.get(LANGUAGE_COOKIE)
+    if cookie in languages:
+        return cookie
+    if current_user and current_user.is_authenticated and current_user.language in languages:
+        return current_user.language
+    best = request.accept_languages.best_match(languages)
+    return best or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def remember_language(response: Response) -> Response:
+    """Keep a language picked with ``?lang=`` for the next pages."""
+    chosen = g.get("language_from_query")
+    if chosen and request.cookies.get(LANGUAGE_COOKIE) != chosen:
+        response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=3600 * 24 * 365, samesite="Lax",
+                            httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response
+
+
+def url_in_language(language: str, external: bool = False) -> str:
+    """This page's URL in another language (for the switcher and hreflang links)."""
+    if request.endpoint is None or request.url_rule is None:
+        return url_for("site.home", lang=language, _external=external)
+    arguments = {**(request.view_args or {}), **request.args.to_dict(), "lang": language}
+    return url_for(request.endpoint, _external=external, **arguments)
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(remember_language)
+    app.jinja_env.globals.update(url_in_language=url_in_language, LANGUAGE_NAMES=LANGUAGE_NAMES,
+                                get_locale=get_locale)

@@ -1,0 +1,1 @@
+"""The document library: studies, diagnostics, capitalisations, tools…"""

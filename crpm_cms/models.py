@@ -1,0 +1,14 @@
+"""Every core model, imported once so the metadata (and Alembic) knows every table."""
+
+from crpm_cms.audit.models import AuditEntry
+from crpm_cms.content.models import ContentItem, Revision
+from crpm_cms.library.models import LibraryDocument
+from crpm_cms.organisations.models import Organisation, OrganisationIdentifier
+from crpm_cms.plugin_system.models import PluginState
+from crpm_cms.settings.models import SiteSetting
+from crpm_cms.taxonomies.models import Country, Term
+from crpm_cms.users.models import ApiToken, LoginSession, RoleAssignment, User
+
+__all__ = ["ApiToken", "AuditEntry", "ContentItem", "Country", "LibraryDocument", "LoginSession",
+           "Organisation", "OrganisationIdentifier", "PluginState", "Revision", "RoleAssignment",
+           "SiteSetting", "Term", "User"]

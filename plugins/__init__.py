@@ -1,0 +1,1 @@
+"""Built-in CRPM plugins, installed as the ``crpm_plugins`` package."""

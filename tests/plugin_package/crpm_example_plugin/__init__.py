@@ -1,0 +1,1 @@
+"""A throwaway third-party CRPM plugin: notes at ``/example/``, implementing every hook."""

@@ -1,0 +1,128 @@
+"""The example plugin's hook implementations: one for every hook in ``crpm_cms.hookspecs``.
+
+Each one leaves a trace a test can see: a route, a table, a menu link, a slot, a widget, a
+permission, a setting, a job, a command, a filter, a search document or a recorded event.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Blueprint, Flask, current_app, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+from crpm_cms.hookspecs import (
+    DashboardWidget,
+    Event,
+    Job,
+    MenuItem,
+    Permission,
+    SearchDocument,
+    Setting,
+    hookimpl,
+)
+from crpm_cms.users.models import User
+from crpm_example_plugin import services
+
+HERE = Path(__file__).parent
+STATE_KEY = "crpm_example"  # app.extensions[STATE_KEY]: what startup and handle_event record
+
+
+# -- startup hooks -------------------------------------------------------------------------------
+
+
+@hookimpl
+def register_blueprints(app: Flask) -> list[Blueprint]:
+    from crpm_example_plugin.views import blueprint
+
+    return [blueprint]
+
+
+@hookimpl
+def register_migrations() -> str:
+    return str(HERE / "migrations" / "versions")
+
+
+@hookimpl
+def register_translations() -> str:
+    return str(HERE / "translations")
+
+
+@hookimpl
+def register_permissions() -> list[Permission]:
+    return [Permission("example.write", ("editor",), "Add example notes.")]
+
+
+@hookimpl
+def register_settings() -> list[Setting]:
+    return [Setting("example_greeting", "", _l("Greeting shown above the example notes"))]
+
+
+@hookimpl
+def register_jobs() -> list[Job]:
+    return [Job("example.count_notes", services.count_notes_job, "Count the example notes.")]
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from crpm_example_plugin.commands import example_group
+
+    cli.add_command(example_group)
+
+
+def shout(text: Any) -> str:
+    return f"{str(text).upper()}!"
+
+
+@hookimpl
+def register_template_filters() -> dict[str, Callable[..., Any]]:
+    return {"shout": shout}
+
+
+@hookimpl
+def startup(app: Flask) -> None:
+    app.extensions[STATE_KEY] = {"started": True, "events": []}
+
+
+# -- request hooks: enabled only -----------------------------------------------------------------
+
+
+@hookimpl
+def menu_items(user: User | None) -> list[MenuItem]:
+    return [MenuItem(_("Example notes"), url_for("example.index"), 60, "example.index")]
+
+
+@hookimpl
+def template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
+    if slot != "home_main":
+        return None
+    return Markup(render_template("example/slot.html", count=services.count_notes()))
+
+
+@hookimpl
+def dashboard_widgets(user: User) -> list[DashboardWidget]:
+    html = Markup("<p>{}</p>").format(_("%(count)s example note(s)", count=services.count_notes()))
+    return [DashboardWidget(_("Example notes"), html, order=60)]
+
+
+@hookimpl
+def search_documents() -> Iterator[SearchDocument]:
+    for note in services.all_notes():
+        yield SearchDocument(
+            kind="example_note", key=str(note.id), title=note.text[:80],
+            url=url_for("example.index", _anchor=f"note-{note.id}"), text=note.text,
+            year=note.created_at.year, published_on=note.created_at.date(),
+        )
+
+
+# -- events: enabled only ------------------------------------------------------------------------
+
+
+@hookimpl
+def handle_event(event: Event) -> None:
+    current_app.extensions[STATE_KEY]["events"].append(event.name)

@@ -1,0 +1,118 @@
+"""Disable and enable take effect in every running worker process, without a restart.
+
+Two real gunicorn servers share this test's database (SQLite file or PostgreSQL); a third process
+runs ``crpm plugins disable|enable example`` and both servers follow on their next request.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.test_plugins import require_example_plugin
+
+require_example_plugin()
+
+START_TIMEOUT = 60  # seconds for a server to answer its first request
+REQUEST_TIMEOUT = 10
+COMMAND_TIMEOUT = 120
+
+
+@pytest.fixture
+def crpm_env(tmp_path: Path, database_url: str, make_app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """``CRPM_*`` settings of a deployment on this test's database, example plugin enabled."""
+    make_app()  # migrate and enable every loaded plugin, as `crpm init` does
+    env = {key: value for key, value in os.environ.items() if not key.startswith("CRPM_")}
+    env.update(CRPM_DATABASE_URL=database_url, CRPM_SECRET_KEY="workers-test",
+               CRPM_INSTANCE_PATH=str(tmp_path / "instance"), CRPM_TESTING="true")
+    return env
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=REQUEST_TIMEOUT) as response:  # noqa: S310
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+@contextmanager
+def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
+    """A gunicorn server on a socket the OS gave a free port; yields its base URL."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(64)
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--workers", "1", "--timeout", "30",
+             "--graceful-timeout", "2", "--bind", f"fd://{listener.fileno()}",
+             "crpm_cms:create_app()"],
+            env=env, stdout=output, stderr=subprocess.STDOUT, pass_fds=(listener.fileno(),),
+        )
+    try:
+        wait_until_serving(url, process, log)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        listener.close()
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            fetch(f"{url}/")
+            return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(f"gunicorn did not answer within {START_TIMEOUT} s:\n{log.read_text()}")
+
+
+def crpm(env: dict[str, str], *args: str) -> None:
+    """``crpm …`` in its own process, as an administrator would type it."""
+    result = subprocess.run(
+        [sys.executable, "-c", "from crpm_cms.cli import main; main()", *args],
+        env=env, capture_output=True, text=True, timeout=COMMAND_TIMEOUT,
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def assert_served_everywhere(servers: list[str], visible: bool) -> None:
+    for url in servers:
+        status, _ = fetch(f"{url}/example/")
+        assert status == (200 if visible else 404), url
+        status, home = fetch(f"{url}/")
+        assert status == 200
+        assert ('href="/example/"' in home) is visible, url
+
+
+def test_switching_takes_effect_in_every_worker_without_restart(crpm_env: dict[str, str],
+                                                                 tmp_path: Path) -> None:
+    with ExitStack() as servers_running:
+        servers = [servers_running.enter_context(gunicorn(crpm_env, tmp_path / f"worker{n}.log"))
+                   for n in (1, 2)]
+        assert_served_everywhere(servers, visible=True)
+
+        crpm(crpm_env, "plugins", "disable", "example")
+        assert_served_everywhere(servers, visible=False)
+
+        crpm(crpm_env, "plugins", "enable", "example")
+        assert_served_everywhere(servers, visible=True)
