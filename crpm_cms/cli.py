@@ -138,6 +138,7 @@ def demo_command(password: str) -> None:
         for name in plugin_services.registry().loaded:
             plugin_services.set_enabled(name, True)
         load_demo_data(password)
+        plugin_services.registry().call_startup_hook("load_demo_data")
         click.echo(f"Demo data ready. Accounts (password: {password}):")
         for email, role in DEMO_ACCOUNTS:
             click.echo(f"  {email:22} {role}")

@@ -151,6 +151,11 @@ def startup(app: Flask) -> None:
     """Last step of ``create_app``, once everything above is registered."""
 
 
+@hookspec
+def load_demo_data() -> None:
+    """Add the plugin's demo records; ``crpm demo`` calls it after the core's, on every run."""
+
+
 # -- Request: enabled plugins only ---------------------------------------------------------------
 
 

@@ -52,6 +52,9 @@ def test_demo_is_idempotent_and_prints_the_accounts(crpm, make_app) -> None:  # 
     crpm("demo", "--password", "demo password 1")
     with app.app_context():
         assert (db.session.query(Organisation).count(), db.session.query(User).count()) == counts
+    # plugins add their own demo records through the load_demo_data hook, once
+    assert app.test_client().get("/example/").get_data(as_text=True).count(
+        "Note de démonstration") == 1
     assert countries == {"CM", "KM", "CI", "GN", "MG", "MA", "SN", "TN", "FR"}
     home = app.test_client().get("/").get_data(as_text=True)
     assert "Plateforme des acteurs non étatiques du Sénégal" in home or "Sénégal" in home

@@ -15,18 +15,23 @@ from babel.messages.pofile import read_po
 from jinja2 import Environment
 
 ROOT = Path(__file__).resolve().parent.parent
-CATALOGUE_DIR = ROOT / "crpm_cms" / "translations"
 LANGUAGES_WITH_CATALOGUE = ["fr"]  # English is the source language of the messages
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
-TEMPLATE_DIRS = [ROOT / "crpm_cms", ROOT / "themes"]
+TEMPLATE_DIRS = [ROOT / "crpm_cms", ROOT / "themes", ROOT / "plugins"]
 VISIBLE_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label"}
 LETTERS = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
+# Each catalogue and the source folders whose messages it must translate: the core's (with the
+# themes), then one per built-in plugin, which ships its own (see docs/plugins.md).
+CATALOGUES = {"core": (ROOT / "crpm_cms" / "translations", ("crpm_cms", "themes"))} | {
+    folder.name: (folder / "translations", (f"plugins/{folder.name}",))
+    for folder in sorted((ROOT / "plugins").iterdir()) if (folder / "translations").is_dir()
+}
+CASES = [(name, language) for name in CATALOGUES for language in LANGUAGES_WITH_CATALOGUE]
 
 
-def extracted_messages() -> set[str]:
-    method_map = [("crpm_cms/**.py", "python"), ("crpm_cms/**/templates/**.html", "jinja2"),
-                  ("crpm_cms/**/templates/**.txt", "jinja2"),
-                  ("themes/**/templates/**.html", "jinja2")]
+def extracted_messages(folders: tuple[str, ...]) -> set[str]:
+    method_map = [(f"{folder}/**{pattern}", method) for folder in folders for pattern, method in (
+        (".py", "python"), ("/templates/**.html", "jinja2"), ("/templates/**.txt", "jinja2"))]
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
         ROOT, method_map, keywords=KEYWORDS, options_map={"**.html": {}, "**.txt": {}}
@@ -35,28 +40,28 @@ def extracted_messages() -> set[str]:
     return found
 
 
-def catalogue(language: str):  # type: ignore[no-untyped-def]
-    path = CATALOGUE_DIR / language / "LC_MESSAGES" / "messages.po"
+def catalogue(name: str, language: str):  # type: ignore[no-untyped-def]
+    path = CATALOGUES[name][0] / language / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as handle:
         return read_po(handle, locale=language)
 
 
-@pytest.mark.parametrize("language", LANGUAGES_WITH_CATALOGUE)
-def test_every_message_is_translated_and_none_is_fuzzy(language: str) -> None:
-    messages = catalogue(language)
-    missing = sorted(extracted_messages() - {m.id if isinstance(m.id, str) else m.id[0]
-                                             for m in messages if m.id})
-    assert not missing, f"{len(missing)} message(s) missing from {language}: {missing[:20]}"
+@pytest.mark.parametrize(("name", "language"), CASES)
+def test_every_message_is_translated_and_none_is_fuzzy(name: str, language: str) -> None:
+    messages = catalogue(name, language)
+    missing = sorted(extracted_messages(CATALOGUES[name][1]) - {
+        m.id if isinstance(m.id, str) else m.id[0] for m in messages if m.id})
+    assert not missing, f"{len(missing)} message(s) missing from {name}/{language}: {missing[:20]}"
     untranslated = [m.id for m in messages if m.id and not all(
         m.string if isinstance(m.string, tuple) else [m.string])]
-    assert not untranslated, f"untranslated in {language}: {untranslated[:20]}"
+    assert not untranslated, f"untranslated in {name}/{language}: {untranslated[:20]}"
     fuzzy = [m.id for m in messages if m.id and m.fuzzy]
-    assert not fuzzy, f"fuzzy in {language}: {fuzzy[:20]}"
+    assert not fuzzy, f"fuzzy in {name}/{language}: {fuzzy[:20]}"
 
 
-@pytest.mark.parametrize("language", LANGUAGES_WITH_CATALOGUE)
-def test_compiled_catalogue_matches_the_po_file(language: str) -> None:
-    folder = CATALOGUE_DIR / language / "LC_MESSAGES"
+@pytest.mark.parametrize(("name", "language"), CASES)
+def test_compiled_catalogue_matches_the_po_file(name: str, language: str) -> None:
+    folder = CATALOGUES[name][0] / language / "LC_MESSAGES"
     def key(message_id: str | list[str] | tuple[str, ...]) -> str | tuple[str, ...]:
         return message_id if isinstance(message_id, str) else tuple(message_id)
 
@@ -65,8 +70,8 @@ def test_compiled_catalogue_matches_the_po_file(language: str) -> None:
 
     with (folder / "messages.mo").open("rb") as handle:
         compiled = {key(m.id): value(m.string) for m in read_mo(handle) if m.id}
-    source = {key(m.id): value(m.string) for m in catalogue(language) if m.id}
-    assert compiled == source, "run: pybabel compile -d crpm_cms/translations"
+    source = {key(m.id): value(m.string) for m in catalogue(name, language) if m.id}
+    assert compiled == source, f"run: pybabel compile -d {CATALOGUES[name][0].relative_to(ROOT)}"
 
 
 class VisibleText(HTMLParser):
@@ -165,5 +170,6 @@ def test_dates_follow_the_locale(app) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_po_catalogue_parses() -> None:
-    buffer = io.BytesIO((CATALOGUE_DIR / "fr" / "LC_MESSAGES" / "messages.po").read_bytes())
+    folder = CATALOGUES["core"][0]
+    buffer = io.BytesIO((folder / "fr" / "LC_MESSAGES" / "messages.po").read_bytes())
     assert len(read_po(buffer)) > 50

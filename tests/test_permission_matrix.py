@@ -3,6 +3,10 @@ country, focal point and admin. A new route fails this test until its row is wri
 
 from __future__ import annotations
 
+import importlib
+from pathlib import Path
+from types import ModuleType
+
 import pytest
 from flask import Flask
 
@@ -151,7 +155,22 @@ PLUGIN_MATRIX = [
 NOT_CHECKED = {"static"}  # Flask's own static route: the core ships no file there yet
 
 
+def plugin_row_modules(app: Flask) -> list[ModuleType]:
+    """More rows, kept beside the code they check: ``tests/matrix_core_<domain>.py`` always, and
+    ``tests/matrix_<plugin>.py`` of each loaded plugin. Each has ``ROWS`` and, optionally,
+    ``fixtures(app, people) -> dict`` for the placeholders those rows use."""
+    here = Path(__file__).parent
+    names = [path.stem for path in sorted(here.glob("matrix_core_*.py"))]
+    names += [f"matrix_{name}" for name in sorted(app.extensions["crpm_plugins"].loaded)
+              if (here / f"matrix_{name}.py").exists()]
+    return [importlib.import_module(f"tests.{name}") for name in names]
+
+
 def fixtures(app: Flask, people: dict[str, str]) -> dict[str, object]:
+    plugin_values: dict[str, object] = {}
+    for module in plugin_row_modules(app):
+        if hasattr(module, "fixtures"):
+            plugin_values |= module.fixtures(app, people)
     with app.app_context():
         data = organisations.OrganisationData
         public = organisations.save(None, data(name="Réseau sénégalais", kind="network",
@@ -161,7 +180,7 @@ def fixtures(app: Flask, people: dict[str, str]) -> dict[str, object]:
         member = accounts.find_by_email(people["member"])
         token = accounts.create_api_token(member, "matrix").token
         return {"public": public.slug, "members_only": hidden.slug, "member_id": member.id,
-                "token_id": token.id, **matrix_documents(app, people)}
+                "token_id": token.id, **matrix_documents(app, people), **plugin_values}
 
 
 def status_for(app: Flask, people: dict[str, str], role: str, method: str, path: str,
@@ -177,7 +196,10 @@ def status_for(app: Flask, people: dict[str, str], role: str, method: str, path:
 
 def rows(app: Flask) -> list[tuple[str, str, str, dict[str, str], tuple[int, ...]]]:
     loaded = app.extensions["crpm_plugins"].loaded
-    return MATRIX + (PLUGIN_MATRIX if "example" in loaded else [])
+    plugin_rows = [row for module in plugin_row_modules(app) for row in module.ROWS]
+    # the last core row deletes an organisation: plugin rows run before it
+    return (MATRIX[:-1] + (PLUGIN_MATRIX if "example" in loaded else []) + plugin_rows
+            + MATRIX[-1:])
 
 
 def test_every_route_is_in_the_matrix(app: Flask) -> None:

@@ -339,6 +339,15 @@ def check_startup(site: Site) -> None:
     assert site.app.extensions[STATE_KEY]["started"] is True
 
 
+def check_load_demo_data(site: Site) -> None:
+    # `crpm demo` (tests/test_cli.py runs it) calls the hook on every run: the plugin looks first
+    with site.app.app_context():
+        for _ in range(2):
+            site.app.extensions["crpm_plugins"].call_startup_hook("load_demo_data")
+    assert note_count(site.app) == 1
+    assert "Note de démonstration" in page(site.client, "/example/")[1]
+
+
 def check_menu_items(site: Site) -> None:
     assert 'href="/example/"' in page(site.client, "/")[1]
     assert 'href="/example/" aria-current="page"' in page(site.client, "/example/")[1]

@@ -89,6 +89,12 @@ def startup(app: Flask) -> None:
     app.extensions[STATE_KEY] = {"started": True, "events": []}
 
 
+@hookimpl
+def load_demo_data() -> None:
+    if not services.count_notes():
+        services.add_note("Note de démonstration")
+
+
 # -- request hooks: enabled only -----------------------------------------------------------------
 
 

@@ -1,0 +1,1 @@
+"""The CSO map (cartographie des OSC): places, map, directory, import/export, moderation."""

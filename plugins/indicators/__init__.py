@@ -1,0 +1,1 @@
+"""Policy-monitoring indicators with gender disaggregation: frameworks, values, charts."""

@@ -1,0 +1,1 @@
+"""Trainings, study visits, exchanges and coaching: applications, seats, certificates."""

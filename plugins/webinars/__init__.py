@@ -1,0 +1,1 @@
+"""The calendar of webinars, forums and workshops: events, registration, iCalendar feeds."""
