@@ -397,6 +397,30 @@ def test_lists_show_the_visitors_language_first(app, client, login):
     assert page.index("English news") < page.index("Nouvelle en français")
 
 
+def test_pages_of_a_list_continue_from_one_language_to_the_other(app, client):
+    """22 French and 3 English news at 20 a page: page 1 is the 20 newest French items, page 2
+    the 2 oldest French ones then the English ones, newest first; a page past the end is empty."""
+    start = utcnow() - timedelta(days=100)
+    with app.app_context():
+        db.session.add_all(
+            ContentItem(kind="news", slug=f"{language}-{number}", title=f"{language}-{number:02}",
+                        language=language, status="published",
+                        publish_at=start + timedelta(days=number))
+            for language, count in (("fr", 22), ("en", 3)) for number in range(count))
+        db.session.commit()
+
+    def titles(url: str) -> list[str]:
+        return re.findall(r">((?:fr|en)-\d\d)<", client.get(url).get_data(as_text=True))
+
+    assert titles("/news/?lang=fr") == [f"fr-{n:02}" for n in range(21, 1, -1)]
+    second = client.get("/news/?lang=fr&page=2").get_data(as_text=True)
+    assert titles("/news/?lang=fr&page=2") == ["fr-01", "fr-00", "en-02", "en-01", "en-00"]
+    assert "Page 2 sur 2" in second.replace("\u202f", " ").replace("\xa0", " ")
+    assert titles("/news/?lang=en") == ["en-02", "en-01", "en-00"] + [
+        f"fr-{n:02}" for n in range(21, 4, -1)]
+    assert titles("/news/?lang=fr&page=9") == []
+
+
 def test_publications_are_filtered_by_type_in_the_url(app, client, login):
     admin = login("admin")
     study = create(admin, "publication", title="Étude sur les transferts",

@@ -140,6 +140,20 @@ def test_home_has_a_canonical_url_and_open_graph(client) -> None:  # type: ignor
     assert meta(html, "og:description")
 
 
+def test_a_news_item_describes_itself_as_an_article(app, client, login) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_content import create, publish
+
+    admin = login("admin")
+    item_id = create(admin, title="Forum de Dakar", summary="Le forum national sur la mobilité.")
+    publish(app, admin, item_id)
+    html = client.get("/news/forum-de-dakar").get_data(as_text=True)
+    assert meta(html, "og:type") == "article"
+    assert meta(html, "og:title") == "Forum de Dakar"
+    assert meta(html, "og:description") == "Le forum national sur la mobilité."
+    assert (meta(html, "article:published_time") or "").startswith(str(utcnow().year))
+    assert canonical(html) == "http://localhost/news/forum-de-dakar"
+
+
 def test_canonical_url_keeps_filters_and_pages(client) -> None:  # type: ignore[no-untyped-def]
     html = client.get("/organisations/?lang=fr&page=1&country=SN&utm_campaign=x").get_data(
         as_text=True)

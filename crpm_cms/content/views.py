@@ -13,8 +13,7 @@ from flask_login import current_user
 from crpm_cms.content import lookups, services
 from crpm_cms.content.forms import PublicationFilter
 from crpm_cms.content.models import ContentItem
-from crpm_cms.content.queries import current_language_first, published
-from crpm_cms.extensions import db
+from crpm_cms.content.queries import language_first_page, published
 from crpm_cms.permissions import require
 from crpm_cms.taxonomies.services import terms
 from crpm_cms.uploads import InvalidImage, save_image, send_image
@@ -76,8 +75,7 @@ def document_types() -> dict[str, str]:
 
 @blueprint.get("/news/")
 def news() -> ResponseReturnValue:
-    pagination = db.paginate(current_language_first(published("news")), page=page_number(),
-                             per_page=PAGE_SIZE, error_out=False)
+    pagination = language_first_page(published("news"), page_number(), PAGE_SIZE)
     return render_template("content/list.html", kind="news", pagination=pagination,
                            heading=_("News"), endpoint="content.news", types={})
 
@@ -90,8 +88,7 @@ def publications() -> ResponseReturnValue:
     query = published("publication")
     if form.type.data in types:
         query = query.where(ContentItem.document_type == form.type.data)
-    pagination = db.paginate(current_language_first(query), page=page_number(),
-                             per_page=PAGE_SIZE, error_out=False)
+    pagination = language_first_page(query, page_number(), PAGE_SIZE)
     return render_template("content/list.html", kind="publication", pagination=pagination,
                            heading=_("Publications"), endpoint="content.publications",
                            form=form, types=types, filtered=form.type.data in types)
@@ -108,7 +105,17 @@ def item_page(kind: str, slug: str) -> ResponseReturnValue:
     return render_template("content/item.html", item=item, preview=not live,
                            translations=lookups.translations(item, current_user),
                            type_label=document_types().get(item.document_type or ""),
-                           can_edit=services.may_write(current_user, item))
+                           can_edit=services.may_write(current_user, item),
+                           page_meta=article_meta(item))
+
+
+def article_meta(item: ContentItem) -> dict[str, str | None]:
+    """Open Graph description of an item: shared links show its summary and cover."""
+    cover = (url_for("content.cover", name=item.cover_image, _external=True)
+             if item.cover_image else None)
+    return {"type": "article", "description": item.summary, "image": cover,
+            "image_alt": item.cover_alt,
+            "published_time": item.publish_at.isoformat() + "Z" if item.publish_at else None}
 
 
 @blueprint.get("/news/<slug>")
