@@ -133,7 +133,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     (samples.MZ, "note.docx", "This file is a program, not a document"),
     (b"#!/bin/sh\nrm -rf /\n", "notes.txt", "This file is a program, not a document"),
     (samples.pdf_with_text(), "../../etc/rapport.pdf", "must not contain a folder path"),
-    (samples.pdf_with_text(), "..\\rapport.pdf", "must not contain a folder path"),
     (samples.pdf_with_text(), "rapport\x00.exe.pdf", "contains a NUL character"),
     (samples.pdf_with_text(), "rapport\u202efdp.exe", "change the reading direction"),
     (samples.pdf_with_text(), "photo\u2067gpj.exe", "change the reading direction"),
@@ -152,6 +151,16 @@ def test_hostile_or_unusable_files_are_refused_and_nothing_is_stored(app, login,
     assert message in text_of(response)
     assert document_count(app) == 0
     assert stored_files(app) == []
+
+
+@pytest.mark.parametrize("name", ["..\\rapport.pdf", "C:\\Users\\awa\\rapport.pdf", "..", " . "])
+def test_windows_paths_and_dot_names_are_refused(app, name):
+    # Werkzeug 3.1.9 and later read a backslash in a multipart file name as an escape, so such a
+    # name never reaches a view whole; the check stays for older versions and other callers.
+    from crpm_cms.library.validation import UploadRejected, clean_name
+
+    with app.test_request_context(), pytest.raises(UploadRejected, match="chemin de dossier"):
+        clean_name(name)
 
 
 def test_a_file_over_the_library_limit_gets_a_form_error(make_app, people):
