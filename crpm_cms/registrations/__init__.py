@@ -1,0 +1,1 @@
+"""Seats, capacity, waitlists and participant states: one service shared by the plugins."""
