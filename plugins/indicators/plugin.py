@@ -1,1 +1,125 @@
 """Hook implementations of the ``indicators`` plugin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+from crpm_plugins.indicators import services
+from crpm_plugins.indicators.models import Indicator, IndicatorValue
+from flask import Blueprint, Flask, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from crpm_cms.extensions import db
+from crpm_cms.hookspecs import ApiPaths, MenuItem, Permission, SearchDocument, hookimpl
+from crpm_cms.users.models import User
+
+HERE = Path(__file__).parent
+
+
+# -- startup -------------------------------------------------------------------------------------
+
+
+@hookimpl
+def register_blueprints(app: Flask) -> list[Blueprint]:
+    # entry adds the focal points' routes; search watches the models before any change
+    from crpm_plugins.indicators import entry, search  # noqa: F401
+    from crpm_plugins.indicators.api import blueprint as api
+    from crpm_plugins.indicators.views import blueprint
+
+    return [blueprint, api]
+
+
+@hookimpl
+def register_migrations() -> str:
+    return str(HERE / "migrations" / "versions")
+
+
+@hookimpl
+def register_translations() -> str:
+    return str(HERE / "translations")
+
+
+@hookimpl
+def register_permissions() -> list[Permission]:
+    return [Permission(services.ENTER, ("focal_point",),
+                       "Enter indicator values and reporting statuses for the focal point's "
+                       "countries.")]
+
+
+@hookimpl
+def register_commands(cli: click.Group) -> None:
+    from crpm_plugins.indicators.commands import indicators_group
+
+    cli.add_command(indicators_group)
+
+
+@hookimpl
+def load_reference_data() -> None:
+    from crpm_plugins.indicators.catalogue import load_catalogue
+
+    load_catalogue()
+
+
+@hookimpl
+def load_demo_data() -> None:
+    from crpm_plugins.indicators.demo import load_demo_values
+
+    load_demo_values()
+
+
+# -- pages ---------------------------------------------------------------------------------------
+
+
+@hookimpl
+def menu_items(user: User | None) -> list[MenuItem]:
+    return [MenuItem(_("Indicators"), url_for("indicators.index"), 40, "indicators.index")]
+
+
+@hookimpl
+def template_slot(slot: str) -> Markup | None:
+    """The home page block: how many indicators, countries reporting, the latest update."""
+    if slot != "home_main":
+        return None
+    indicators = db.session.scalar(select(func.count()).select_from(Indicator)) or 0
+    reporting = db.session.scalar(select(func.count(func.distinct(IndicatorValue.country_code))))
+    latest = db.session.execute(
+        select(Indicator, IndicatorValue.country_code, IndicatorValue.period)
+        .join(IndicatorValue, IndicatorValue.indicator_id == Indicator.id)
+        .order_by(IndicatorValue.updated_at.desc(), IndicatorValue.id.desc()).limit(1)).first()
+    return Markup(render_template("indicators/home_block.html", indicators=indicators,
+                                  reporting=reporting or 0, latest=latest,
+                                  countries=services.country_map()))
+
+
+# -- search (every loaded plugin: the core leaves a disabled plugin's records out of results) ---
+
+
+@hookimpl
+def register_search_kinds() -> dict[str, str]:
+    return {"indicator": _l("Indicator")}
+
+
+@hookimpl
+def search_documents() -> Iterator[SearchDocument]:
+    from crpm_plugins.indicators.search import all_documents
+
+    return all_documents()
+
+
+@hookimpl
+def search_document(kind: str, key: str) -> SearchDocument | None:
+    from crpm_plugins.indicators.search import one_document
+
+    return one_document(kind, key)
+
+
+@hookimpl
+def openapi_paths() -> ApiPaths:
+    from crpm_plugins.indicators.openapi import api_paths
+
+    return api_paths()

@@ -1,0 +1,35 @@
+"""Publications listed with an indicator: official references from the catalogue, and documents
+of the site's library (``{"library": "<slug>"}``) when this visitor may see them."""
+
+from __future__ import annotations
+
+from crpm_plugins.indicators.models import Indicator
+from flask import url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from crpm_cms.extensions import db
+from crpm_cms.library.models import LibraryDocument
+from crpm_cms.library.queries import visible_documents
+
+
+def publication_links(indicator: Indicator) -> list[tuple[str, str]]:
+    """``(title, address)`` of each publication, in the catalogue's order; one query."""
+    items = indicator.publications or []
+    slugs = [item["library"] for item in items if item.get("library")]
+    documents = {}
+    if slugs:
+        visitor = current_user if current_user.is_authenticated else None
+        query = visible_documents(visitor).where(LibraryDocument.slug.in_(slugs))
+        documents = {doc.slug: doc for doc in db.session.scalars(query)}
+    english = (locale := get_locale()) is not None and locale.language == "en"
+    links = []
+    for item in items:
+        if item.get("library"):
+            document = documents.get(item["library"])
+            if document is not None:
+                links.append((document.title, url_for("library.detail", slug=document.slug)))
+        elif str(item.get("url", "")).startswith(("https://", "http://")):
+            title = item.get("title_en" if english else "title_fr") or item["url"]
+            links.append((title, item["url"]))
+    return links
