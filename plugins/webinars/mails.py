@@ -1,0 +1,101 @@
+"""E-mails of the calendar, in each person's language: one per registration change (sent from
+``handle_event``), updates when an event changes, and reminders. Confirmations carry the event
+as a calendar invitation (``METHOD:REQUEST``); a withdrawal or a cancellation, ``METHOD:CANCEL``."""
+
+from __future__ import annotations
+
+import smtplib
+from typing import Any
+
+from crpm_plugins.webinars import calendars, registration
+from crpm_plugins.webinars.models import OWNER, WebinarEvent
+from crpm_plugins.webinars.timezones import profile_zone, shown
+from flask import current_app, url_for
+from flask_babel import force_locale
+
+from crpm_cms.extensions import db
+from crpm_cms.hookspecs import Event
+from crpm_cms.mail import deliver, render_message
+from crpm_cms.registrations.models import Registration
+from crpm_cms.users.models import User
+
+# (action, new state) → (mail template, invitation method or None)
+REGISTRATION_MAILS: dict[tuple[str, str], tuple[str, str | None]] = {
+    ("register", "registered"): ("registered", "REQUEST"),
+    ("register", "waitlisted"): ("waitlisted", None),
+    ("promote", "registered"): ("promoted", "REQUEST"),
+    ("withdraw", "withdrawn"): ("withdrawn", "CANCEL"),
+    ("cancel", "cancelled"): ("registration_cancelled", "CANCEL"),
+}
+
+
+def language_of(user: User) -> str:
+    languages = current_app.config["LANGUAGES"]
+    return user.language if user.language in languages else current_app.config["DEFAULT_LANGUAGE"]
+
+
+def _times(event: WebinarEvent, user: User, language: str) -> list[Any]:
+    """The event's time in its zone, and in the person's zone when they chose another one."""
+    times = [shown(event.starts_at, event.ends_at, event.timezone, language)]
+    own = profile_zone(user.id)
+    if own and own != event.timezone:
+        times.append(shown(event.starts_at, event.ends_at, own, language))
+    return times
+
+
+def send(user: User, template: str, event: WebinarEvent, method: str | None = None,
+         **context: Any) -> bool:
+    """Render ``mail/webinars/<template>.txt`` for ``user`` and deliver it; False if SMTP failed.
+    The joining link goes to registered people only."""
+    language = language_of(user)
+    with force_locale(language):
+        registered = method == "REQUEST" or context.pop("with_link", False)
+        joining = event.joining_url if registered and event.is_online else ""
+        message = render_message(
+            user.email, f"webinars/{template}", language, user=user, event=event,
+            times=_times(event, user, language), joining_url=joining,
+            page=url_for("webinars.detail", event_id=event.id, _external=True), **context)
+        if method:
+            invitation = calendars.calendar(
+                [calendars.Entry(event, joining or None)], event.title, method=method,
+                attendee=user)
+            message.add_alternative(invitation.decode(), subtype="calendar",
+                                    params={"method": method})
+            message.add_attachment(invitation, maintype="application", subtype="ics",
+                                   filename="invitation.ics")
+    try:
+        deliver(message)
+    except (OSError, smtplib.SMTPException):
+        current_app.logger.exception("Could not send %r to %s", template, user.email)
+        return False
+    return True
+
+
+def on_registration_changed(event: Event) -> None:
+    """One e-mail per transition of our registrations (the core emits one event each)."""
+    payload = event.payload
+    if payload.get("owner") != OWNER:
+        return
+    mail = REGISTRATION_MAILS.get((payload.get("action"), payload.get("to")))
+    found = db.session.get(WebinarEvent, payload.get("external_id"))
+    person = db.session.get(User, payload.get("user_id"))
+    if mail is None or found is None or person is None:
+        return
+    template, method = mail
+    entry = db.session.get(Registration, payload.get("registration_id"))
+    position = registration.waitlist_position(entry) if entry is not None else None
+    send(person, template, found, method, position=position)
+
+
+def notify_change(event: WebinarEvent) -> int:
+    """Tell everyone registered or waiting that the event changed; returns how many were told."""
+    told = 0
+    for entry in registration.participants(event):
+        if entry.state not in ("registered", "waitlisted"):
+            continue
+        is_registered = entry.state == "registered"
+        method = ("CANCEL" if event.status == "cancelled" else "REQUEST") if is_registered \
+            else None
+        told += send(entry.user, "event_changed", event, method,
+                     with_link=is_registered and event.status != "cancelled")
+    return told
