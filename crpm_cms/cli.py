@@ -66,6 +66,7 @@ def initialise(plugins_choice: str) -> None:
     first_init = not _has_plugin_rows()
     upgrade_schema()
     load_reference_data()
+    plugin_services.registry().call_startup_hook("load_reference_data")
     if first_init and plugins_choice not in ("all", "none"):
         wanted = {name.strip() for name in plugins_choice.split(",") if name.strip()}
         unknown = wanted - set(plugin_services.registry().loaded)
@@ -76,6 +77,9 @@ def initialise(plugins_choice: str) -> None:
         db.session.commit()
     else:
         plugin_services.record_new_plugins(enable=first_init and plugins_choice == "all")
+    from crpm_cms.search.indexing import ensure_index
+
+    ensure_index()  # a new deployment (or a deleted index folder) gets its search index
 
 
 def _has_plugin_rows() -> bool:
@@ -139,6 +143,9 @@ def demo_command(password: str) -> None:
             plugin_services.set_enabled(name, True)
         load_demo_data(password)
         plugin_services.registry().call_startup_hook("load_demo_data")
+        from crpm_cms.search.indexing import reindex
+
+        click.echo(f"Search index rebuilt: {reindex()} record(s).")
         click.echo(f"Demo data ready. Accounts (password: {password}):")
         for email, role in DEMO_ACCOUNTS:
             click.echo(f"  {email:22} {role}")
@@ -278,8 +285,10 @@ def register_core_commands(group: click.Group) -> None:
     for command in (db_group, plugins_group, users_group, jobs_group):
         group.add_command(command)
     from crpm_cms.library.cli import library_group
+    from crpm_cms.search.cli import search_group
 
     group.add_command(library_group)
+    group.add_command(search_group)
 
 
 def main() -> None:

@@ -8,7 +8,12 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 
 from crpm_cms.extensions import db
-from crpm_cms.hookspecs import DashboardWidget, MenuItem, Permission, Setting, hookimpl
+from crpm_cms.hookspecs import DashboardWidget, Job, MenuItem, Permission, Setting, hookimpl
+from crpm_cms.search.documents import (  # noqa: F401  (the core's search hooks)
+    register_search_kinds,
+    search_document,
+    search_documents,
+)
 from crpm_cms.users.models import User
 
 
@@ -20,10 +25,11 @@ def register_blueprints(app: Flask) -> list:
     from crpm_cms.feeds.views import blueprint as feeds
     from crpm_cms.library.views import blueprint as library
     from crpm_cms.organisations.views import blueprint as organisations
+    from crpm_cms.search.views import blueprint as search
     from crpm_cms.site.views import blueprint as site
     from crpm_cms.users.views import blueprint as users
 
-    return [site, users, organisations, content, library, feeds, admin, api]
+    return [site, users, organisations, content, library, feeds, admin, api, search]
 
 
 @hookimpl
@@ -42,6 +48,14 @@ def register_permissions() -> list[Permission]:
         Permission("plugins.manage", ("admin",), "Turn plugins on and off."),
         Permission("settings.manage", ("admin",), "Change the site settings."),
     ]
+
+
+@hookimpl
+def register_jobs() -> list[Job]:
+    from crpm_cms.search.indexing import apply_job
+
+    return [Job("search.apply_changes", apply_job,
+                "Apply recorded search changes; rebuild a missing or corrupt index.")]
 
 
 @hookimpl
@@ -64,6 +78,7 @@ def menu_items(user: User | None) -> list[MenuItem]:
     items.append(MenuItem(str(_l("News")), url_for("content.news"), 5, "content.news"))
     items.append(MenuItem(str(_l("Publications")), url_for("content.publications"), 7,
                           "content.publications"))
+    items.append(MenuItem(str(_l("Search")), url_for("search.index"), 70, "search.index"))
     from crpm_cms.content.services import uses_editor
     from crpm_cms.permissions import can
 

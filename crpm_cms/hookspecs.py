@@ -1,17 +1,19 @@
 """The plugin API: every hook a CRPM plugin can implement, grouped by family.
 
 Startup hooks (``register_*``, ``startup``) run once per app on every *loaded* plugin. Request and
-event hooks (``menu_items``, ``template_slot``, ``dashboard_widgets``, ``search_documents``,
-``handle_event``) run only on *enabled* plugins, so switching a plugin off in the admin hides it on
-the next request. Implement a hook with ``@hookimpl`` and any subset of its arguments.
-``docs/plugins.md`` documents each hook; a test keeps the two in step.
+event hooks (``menu_items``, ``template_slot``, ``dashboard_widgets``, ``handle_event``) run only
+on *enabled* plugins, so switching a plugin off in the admin hides it on the next request. The
+search hooks (``search_documents``, ``search_document``) run on every loaded plugin: the index
+keeps a disabled plugin's records and each query leaves them out. Implement a hook with
+``@hookimpl`` and any subset of its arguments. ``docs/plugins.md`` documents each hook; a test
+keeps the two in step.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 import pluggy
@@ -20,7 +22,9 @@ if TYPE_CHECKING:
     import click
     from flask import Blueprint, Flask
     from markupsafe import Markup
+    from sqlalchemy import ColumnElement
 
+    from crpm_cms.organisations.models import Organisation
     from crpm_cms.users.models import User
 
 PROJECT = "crpm_cms"
@@ -79,7 +83,12 @@ class DashboardWidget:
 
 @dataclass(frozen=True)
 class SearchDocument:
-    """One record for the search index; ``access`` is ``public`` or ``members``."""
+    """One record for the search index; ``access`` is ``public`` or ``members``.
+
+    ``visible_from``/``visible_until`` (naive UTC) are compared with the clock at query time, so a
+    scheduled or expiring record needs no job; ``type`` is the finer facet inside a ``kind``
+    (document type, event kind…). Drafts are simply not returned by the hooks.
+    """
 
     kind: str
     key: str
@@ -92,6 +101,18 @@ class SearchDocument:
     year: int | None = None
     access: str = "public"
     published_on: date | None = None
+    type: str = ""
+    visible_from: datetime | None = None
+    visible_until: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ApiPaths:
+    """What a plugin's ``/api/v1/…`` routes add to the OpenAPI document: path items keyed by
+    their path relative to ``/api/v1`` (``"/events"``), and the schemas they ``$ref``."""
+
+    paths: dict[str, Any]
+    schemas: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -137,6 +158,11 @@ def register_jobs() -> list[Job] | None:
 
 
 @hookspec
+def register_search_kinds() -> dict[str, str] | None:
+    """Kinds of search documents the plugin contributes, with their (lazy) translated labels."""
+
+
+@hookspec
 def register_commands(cli: click.Group) -> None:
     """Add click commands or a group (``crpm <plugin> …``) to the ``crpm`` command."""
 
@@ -154,6 +180,12 @@ def startup(app: Flask) -> None:
 @hookspec
 def load_demo_data() -> None:
     """Add the plugin's demo records; ``crpm demo`` calls it after the core's, on every run."""
+
+
+@hookspec
+def load_reference_data() -> None:
+    """Insert or update the plugin's shipped data (code lists, frameworks); ``crpm init`` calls it
+    after the core's reference data, on every run, so it must be idempotent."""
 
 
 # -- Request: enabled plugins only ---------------------------------------------------------------
@@ -175,8 +207,41 @@ def dashboard_widgets(user: User) -> list[DashboardWidget] | None:
 
 
 @hookspec
+def organisation_filters(args: Mapping[str, str]) -> list[ColumnElement[bool]] | None:
+    """Conditions on ``Organisation`` for the query arguments the plugin understands (the API's
+    ``/api/v1/organisations``); arguments it does not know are ignored."""
+
+
+@hookspec
+def extra_organisation_fields(
+    organisations: list[Organisation],
+) -> dict[int, dict[str, Any]] | None:
+    """Fields added to each organisation of an API answer, by organisation id (one query per page,
+    never one per organisation); the core's own fields win over a plugin's of the same name."""
+
+
+@hookspec
+def extra_csp_sources(endpoint: str | None) -> dict[str, list[str]] | None:
+    """Sources to allow, by Content-Security-Policy directive (``img-src``…), on an HTML page of
+    this endpoint; nothing is allowed beyond what the plugin returns for that page."""
+
+
+@hookspec
 def search_documents() -> Iterable[SearchDocument] | None:
-    """Every record the plugin wants in the search index, for a full reindex."""
+    """Every record the plugin wants in the search index, for a full reindex (loaded plugins)."""
+
+
+@hookspec
+def search_document(kind: str, key: str) -> SearchDocument | None:
+    """One record of a kind the plugin owns, as it is now, after ``record_change(kind, key)``.
+
+    ``None`` for another plugin's kind and for a record that is gone or must not be found (draft).
+    """
+
+
+@hookspec
+def openapi_paths() -> ApiPaths | None:
+    """Paths and schemas of the plugin's ``/api/v1/…`` routes for ``/api/v1/openapi.json``."""
 
 
 # -- Events: enabled plugins only ----------------------------------------------------------------

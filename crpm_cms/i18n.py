@@ -14,7 +14,7 @@ def select_locale() -> str:
     languages: list[str] = current_app.config["LANGUAGES"]
     if not has_request_context():
         return current_app.config["DEFAULT_LANGUAGE"]
-    asked = request.args.get("lang")
+    asked = request.args.get(language_parameter())
     if asked in languages:
         g.language_from_query = asked
         return asked
@@ -25,6 +25,13 @@ def select_locale() -> str:
         return current_user.language
     best = request.accept_languages.best_match(languages)
     return best or current_app.config["DEFAULT_LANGUAGE"]
+
+
+def language_parameter() -> str:
+    """``lang``, except on pages where ``lang`` is a filter (``/search?lang=`` picks the
+    documents' language): there the interface language is ``ui_lang``."""
+    filters = current_app.extensions.get("crpm_lang_filter_endpoints", ())
+    return "ui_lang" if request.endpoint in filters else "lang"
 
 
 def remember_language(response: Response) -> Response:
@@ -40,7 +47,8 @@ def url_in_language(language: str, external: bool = False) -> str:
     """This page's URL in another language (for the switcher and hreflang links)."""
     if request.endpoint is None or request.url_rule is None:
         return url_for("site.home", lang=language, _external=external)
-    arguments = {**(request.view_args or {}), **request.args.to_dict(), "lang": language}
+    arguments = {**(request.view_args or {}), **request.args.to_dict(),
+                 language_parameter(): language}
     return url_for(request.endpoint, _external=external, **arguments)
 
 

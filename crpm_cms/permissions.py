@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import abort, current_app
 from flask_login import current_user
+from sqlalchemy import select
 
+from crpm_cms.extensions import db
 from crpm_cms.hookspecs import Permission
-from crpm_cms.users.models import SCOPED_ROLES, User
+from crpm_cms.users.models import SCOPED_ROLES, RoleAssignment, User
 
 
 def permissions() -> dict[str, Permission]:
@@ -64,6 +66,16 @@ def countries_for(user: User | None, name: str) -> set[str] | None:
                 return None
             scopes.add(assignment.country_code)
     return scopes
+
+
+def holders(name: str, country: str | None = None) -> list[User]:
+    """Active accounts that hold ``name`` (for ``country``) through one of its roles, admins left
+    out: who to tell when something waits for them, e.g. the focal points of a country."""
+    roles = permissions()[name].roles
+    candidates = db.session.scalars(select(User).where(
+        User.status == "active", User.roles.any(RoleAssignment.role.in_(roles))))
+    return [user for user in candidates
+            if any(a.role in roles for a in user.roles) and can(user, name, country)]
 
 
 def require(name: str, country: str | None = None) -> None:

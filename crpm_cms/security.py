@@ -2,26 +2,60 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping, Sequence
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
+CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
+    "default-src": ("'self'",),
+    "script-src": ("'self'",),
+    "style-src": ("'self'",),
+    "img-src": ("'self'", "data:"),
+    "font-src": ("'self'",),
+    "connect-src": ("'self'",),
+    "object-src": ("'none'",),
+    "base-uri": ("'self'",),
+    "form-action": ("'self'",),
+    "frame-ancestors": ("'none'",),
+}
+# A source a plugin adds: a host or scheme source, never anything that could end the directive.
+CSP_SOURCE = re.compile(r"^[A-Za-z0-9*][A-Za-z0-9*.:/_\-]*$")
+CSP_DIRECTIVE = re.compile(r"^[a-z-]+$")
+
+
+def policy_text(directives: Mapping[str, Sequence[str]]) -> str:
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
+
+
+CONTENT_SECURITY_POLICY = policy_text(CSP_DIRECTIVES)
+
+
+def content_security_policy() -> str:
+    """The core policy plus what enabled plugins allow for this page (``extra_csp_sources``)."""
+    try:
+        hook = current_app.extensions["crpm_plugins"].enabled_hook("extra_csp_sources")
+        answers = hook(endpoint=request.endpoint)
+    except SQLAlchemyError:  # the database is down: the error page keeps the strict policy
+        return CONTENT_SECURITY_POLICY
+    directives = {name: list(sources) for name, sources in CSP_DIRECTIVES.items()}
+    for answer in answers:
+        for name, sources in (answer or {}).items():
+            if not CSP_DIRECTIVE.match(name):
+                continue
+            wanted = directives.setdefault(name, [])
+            wanted += [source for source in sources
+                       if CSP_SOURCE.match(source) and source not in wanted]
+    return policy_text(directives)
 
 
 def add_security_headers(response: Response) -> Response:
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    # Only pages need the plugins' additions; files and JSON keep the fixed policy (no query).
+    is_page = response.mimetype == "text/html" and request.endpoint is not None
+    response.headers.setdefault("Content-Security-Policy",
+                                content_security_policy() if is_page else CONTENT_SECURITY_POLICY)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     response.headers.setdefault("X-Frame-Options", "DENY")

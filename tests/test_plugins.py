@@ -348,6 +348,18 @@ def check_load_demo_data(site: Site) -> None:
     assert "Note de démonstration" in page(site.client, "/example/")[1]
 
 
+def check_load_reference_data(site: Site) -> None:
+    # `crpm init` calls it on every run, after the core's reference data: upserted, never doubled
+    from crpm_cms.cli import initialise
+    from crpm_cms.taxonomies.services import terms
+
+    with site.app.app_context():
+        for _ in range(2):
+            initialise("all")
+        kinds = [(term.code, term.label_fr) for term in terms("example_note_kind")]
+    assert kinds == [("memo", "Mémo"), ("minutes", "Compte rendu")]
+
+
 def check_menu_items(site: Site) -> None:
     assert 'href="/example/"' in page(site.client, "/")[1]
     assert 'href="/example/" aria-current="page"' in page(site.client, "/example/")[1]
@@ -376,6 +388,81 @@ def check_search_documents(site: Site) -> None:
     assert [(doc.text, doc.access) for doc in documents] == [
         ("Politique migratoire au Sénégal", "public")]
     assert documents[0].url.startswith("/example/#note-")
+
+
+def check_openapi_paths(site: Site) -> None:
+    from openapi_spec_validator import validate
+
+    from crpm_cms.plugin_system.services import set_enabled
+
+    add_note(site.app, "Compte rendu de l'atelier")
+    document = site.client.get("/api/v1/openapi.json").json
+    validate(document)
+    assert "ExampleNote" in document["components"]["schemas"]
+    assert "get" in document["paths"]["/example-notes"]
+    assert "/news" in document["paths"], "the core's paths stay"
+    answer = site.client.get("/api/v1/example-notes").json
+    assert [note["text"] for note in answer["results"]] == ["Compte rendu de l'atelier"]
+    with site.app.app_context():
+        set_enabled("example", False)
+    assert "/example-notes" not in site.client.get("/api/v1/openapi.json").json["paths"]
+    assert site.client.get("/api/v1/example-notes").status_code == 404
+
+
+def check_organisation_filters(site: Site) -> None:
+    from crpm_cms.organisations.services import OrganisationData, save
+
+    with site.app.app_context():
+        for name in ("Amicale des Guinéens", "Bureau des Comoriens"):
+            save(None, OrganisationData(name=name, kind="cso", country_code="SN"), actor=None)
+    answer = site.client.get("/api/v1/organisations?example_initial=B").json
+    assert [item["name"] for item in answer["results"]] == ["Bureau des Comoriens"]
+    assert site.client.get("/api/v1/organisations").json["total"] == 2
+
+
+def check_extra_organisation_fields(site: Site) -> None:
+    save_an_organisation(site.app)
+    listed = site.client.get("/api/v1/organisations").json["results"][0]
+    assert listed["example_shout"] == listed["name"].upper() + "!"
+    one = site.client.get(f"/api/v1/organisations/{listed['slug']}").json
+    assert one["example_shout"] == listed["example_shout"]
+    assert one["name"] == listed["name"], "the core's fields are untouched"
+
+
+def check_extra_csp_sources(site: Site) -> None:
+    from crpm_example_plugin.plugin import EXAMPLE_IMAGES
+
+    from crpm_cms.plugin_system.services import set_enabled
+
+    policy = site.client.get("/example/").headers["Content-Security-Policy"]
+    assert f"img-src 'self' data: {EXAMPLE_IMAGES};" in policy
+    assert "script-src 'self';" in policy, "the rest of the policy stays strict"
+    assert EXAMPLE_IMAGES not in site.client.get("/").headers["Content-Security-Policy"]
+    with site.app.app_context():
+        set_enabled("example", False)
+    assert EXAMPLE_IMAGES not in site.client.get("/example/").headers["Content-Security-Policy"]
+
+
+def check_search_document(site: Site) -> None:
+    from crpm_cms.plugin_system.services import set_enabled
+
+    add_note(site.app, "Atelier régional sur la mobilité des éleveurs")  # calls record_change
+    found = site.client.get("/api/v1/search?q=eleveur").json  # the note, through its hook
+    assert [hit["title"] for hit in found["results"]] == [
+        "Atelier régional sur la mobilité des éleveurs"]
+    assert found["results"][0]["kind"] == "example_note"
+    with site.app.app_context():
+        set_enabled("example", False)
+    assert site.client.get("/api/v1/search?q=eleveur").json["total"] == 0  # at once
+    with site.app.app_context():
+        set_enabled("example", True)
+    assert site.client.get("/api/v1/search?q=eleveur").json["total"] == 1
+
+
+def check_register_search_kinds(site: Site) -> None:
+    add_note(site.app, "Mobilité des éleveurs")
+    assert "Example note" in page(site.client, "/search?q=eleveurs&ui_lang=en")[1]
+    assert "Note d'exemple" in page(site.client, "/search?q=eleveurs&ui_lang=fr")[1]
 
 
 def check_handle_event(site: Site) -> None:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
+
+from crpm_cms.hookspecs import ApiPaths
+from crpm_cms.search.openapi import SEARCH_PATHS, SEARCH_SCHEMAS
 
 
 def _list_of(schema: str) -> dict[str, Any]:
@@ -170,17 +174,28 @@ def _document_paths() -> dict[str, Any]:
     }
 
 
-def openapi_document(server_url: str) -> dict[str, Any]:
+def with_plugin_paths(document: dict[str, Any], extras: Iterable[ApiPaths]) -> dict[str, Any]:
+    """Add what enabled plugins describe (``openapi_paths`` hook); a core path or schema wins
+    over a plugin's of the same name, so a plugin can never rewrite the core's description."""
+    for extra in extras:
+        for path, item in extra.paths.items():
+            document["paths"].setdefault(path, item)
+        for name, schema in extra.schemas.items():
+            document["components"]["schemas"].setdefault(name, schema)
+    return document
+
+
+def openapi_document(server_url: str, extras: Iterable[ApiPaths] = ()) -> dict[str, Any]:
     page = {"type": "object", "properties": {
         "total": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Organisation"}}}}
-    return {
+    return with_plugin_paths({
         "openapi": "3.1.0",
         "info": {"title": "CRPM CMS API", "version": "1"},
         "servers": [{"url": server_url}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": SCHEMAS,
+            "schemas": {**SCHEMAS, **SEARCH_SCHEMAS},
         },
         "security": [{}, {"bearer": []}],
         "paths": {
@@ -201,9 +216,10 @@ def openapi_document(server_url: str) -> dict[str, Any]:
             **_content_paths("/publications", "publications",
                              ("language", "country", "theme", "type", "page")),
             **_document_paths(),
+            **SEARCH_PATHS,
             "/me": {"get": {"summary": "The account behind the token",
                             "security": [{"bearer": []}],
                             "responses": {**_ok({"$ref": "#/components/schemas/Me"}, "Account"),
                                           "401": {"description": "No valid token"}}}},
         },
-    }
+    }, extras)

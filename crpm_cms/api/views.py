@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -26,6 +26,7 @@ from crpm_cms.library.queries import visible_documents
 from crpm_cms.organisations import services as organisations
 from crpm_cms.organisations.models import Organisation
 from crpm_cms.permissions import can
+from crpm_cms.search.views import search_json
 from crpm_cms.taxonomies.services import THEME_VOCABULARIES, countries, terms
 from crpm_cms.users.auth import load_user_from_bearer
 from crpm_cms.users.models import User
@@ -65,12 +66,14 @@ def index() -> ResponseReturnValue:
                    documents=url_for("api.documents", _external=True),
                    organisations=url_for("api.organisations", _external=True),
                    countries=url_for("api.list_countries", _external=True),
-                   themes=url_for("api.themes", _external=True))
+                   themes=url_for("api.themes", _external=True),
+                   search=url_for("api.search", _external=True))
 
 
 @blueprint.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
-    return jsonify(openapi_document(url_for("api.index", _external=True).rstrip("/")))
+    extras = current_app.extensions["crpm_plugins"].enabled_hook("openapi_paths")()
+    return jsonify(openapi_document(url_for("api.index", _external=True).rstrip("/"), extras))
 
 
 @blueprint.get("/me")
@@ -84,17 +87,33 @@ def me() -> ResponseReturnValue:
                    roles=[{"role": a.role, "country": a.country_code} for a in user.roles])
 
 
+def organisations_json(found: list[Organisation]) -> list[dict[str, Any]]:
+    """Each organisation's JSON with the fields enabled plugins add (the core's win)."""
+    hook = current_app.extensions["crpm_plugins"].enabled_hook("extra_organisation_fields")
+    extras = [answer for answer in hook(organisations=found) if answer]
+    results = []
+    for item in found:
+        fields: dict[str, Any] = {}
+        for answer in reversed(extras):  # pluggy answers last-registered first
+            fields.update(answer.get(item.id, {}))
+        results.append({**fields, **organisation_json(item)})
+    return results
+
+
 def organisations_list() -> ResponseReturnValue:
     page = request.args.get("page", 1, type=int)
     filters = organisations.OrganisationFilters(
         country=request.args.get("country") or None, kind=request.args.get("kind") or None,
         theme=request.args.get("theme") or None, q=request.args.get("q") or None)
-    result = organisations.search(_visitor(), filters, max(page, 1))
+    hook = current_app.extensions["crpm_plugins"].enabled_hook("organisation_filters")
+    conditions = [condition for answer in hook(args=request.args) for condition in answer or ()]
+    result = organisations.search(_visitor(), filters, max(page, 1), conditions)
     return jsonify(total=result.total, page=result.page, pages=result.pages,
-                   results=[organisation_json(item) for item in result.items])
+                   results=organisations_json(list(result.items)))
 
 
 blueprint.add_url_rule("/organisations", "organisations", organisations_list)
+blueprint.add_url_rule("/search", "search", search_json)  # same answers as /search
 
 
 @blueprint.get("/organisations/<slug>")
@@ -102,7 +121,7 @@ def organisation(slug: str) -> ResponseReturnValue:
     found = organisations.get_visible(_visitor(), slug)
     if found is None:
         abort(404)
-    return jsonify(organisation_json(found))
+    return jsonify(organisations_json([found])[0])
 
 
 @blueprint.get("/countries")

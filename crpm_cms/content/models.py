@@ -39,6 +39,9 @@ class ContentItem(db.Model):
     __table_args__ = (
         UniqueConstraint("kind", "slug"),
         Index("ix_content_items_listing", "kind", "status", "publish_at"),
+        # Covers the grouped count of a list page (live items by language) without table reads.
+        Index("ix_content_items_live_count", "kind", "status", "publish_at", "language",
+              "expires_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

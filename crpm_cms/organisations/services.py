@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, func, select
 
 from crpm_cms.events import emit
 from crpm_cms.extensions import db
@@ -50,8 +51,10 @@ class OrganisationFilters:
     q: str | None = None
 
 
-def search(user: User | None, filters: OrganisationFilters, page: int) -> Pagination:
-    query = visible_to(user)
+def filtered(user: User | None, filters: OrganisationFilters,
+             conditions: Sequence[ColumnElement[bool]] = ()) -> Select[tuple[Organisation]]:
+    """The organisations ``user`` may see that match ``filters`` and plugins' ``conditions``."""
+    query = visible_to(user).where(*conditions)
     if filters.country:
         query = query.where(Organisation.country_code == filters.country)
     if filters.kind:
@@ -61,8 +64,14 @@ def search(user: User | None, filters: OrganisationFilters, page: int) -> Pagina
     if filters.q:
         pattern = f"%{filters.q.strip()[:100]}%"
         query = query.where(Organisation.name.ilike(pattern) | Organisation.acronym.ilike(pattern))
-    return db.paginate(query.order_by(Organisation.name), page=page, per_page=PAGE_SIZE,
-                       error_out=False)
+    return query
+
+
+def search(user: User | None, filters: OrganisationFilters, page: int,
+           conditions: Sequence[ColumnElement[bool]] = ()) -> Pagination:
+    """A page of the organisations ``user`` may see; ``conditions`` come from plugins' filters."""
+    query = filtered(user, filters, conditions).order_by(Organisation.name)
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
 
 
 def get_visible(user: User | None, slug: str) -> Organisation | None:
@@ -96,9 +105,8 @@ class OrganisationData:
     identifiers: list[tuple[str, str]] = field(default_factory=list)
 
 
-def save(organisation: Organisation | None, data: OrganisationData,
-         actor: User | None) -> Organisation:
-    """Create or update an organisation in one transaction."""
+def _apply(organisation: Organisation | None, data: OrganisationData) -> Organisation:
+    """Copy ``data`` onto the organisation (a new one if ``None``) in the session; no commit."""
     organisation = organisation or Organisation()
     for name in ("name", "kind", "country_code", "acronym", "description_fr", "description_en",
                  "website", "email", "visibility"):
@@ -115,10 +123,40 @@ def save(organisation: Organisation | None, data: OrganisationData,
     organisation.identifiers = kept + [OrganisationIdentifier(scheme=s, value=v)
                                        for s, v in wanted if (s, v) not in known]
     db.session.add(organisation)
+    return organisation
+
+
+def save(organisation: Organisation | None, data: OrganisationData,
+         actor: User | None) -> Organisation:
+    """Create or update an organisation in one transaction."""
+    organisation = _apply(organisation, data)
     db.session.commit()
     emit(Event("organisation.saved", actor.id if actor else None,
                {"organisation_id": organisation.id}))
     return organisation
+
+
+def save_all(changes: Sequence[tuple[Organisation | None, OrganisationData]], actor: User | None,
+             before_commit: Callable[[list[Organisation]], None] | None = None,
+             ) -> list[Organisation]:
+    """Create or update several organisations in one transaction (imports): all or none.
+
+    ``before_commit`` receives the saved organisations, with their ids, so that a plugin can
+    write its own rows in the same transaction. Any error rolls everything back and is raised.
+    """
+    try:
+        saved = [_apply(organisation, data) for organisation, data in changes]
+        db.session.flush()
+        if before_commit is not None:
+            before_commit(saved)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    for organisation in saved:
+        emit(Event("organisation.saved", actor.id if actor else None,
+                   {"organisation_id": organisation.id}))
+    return saved
 
 
 def delete(organisation: Organisation, actor: User | None) -> None:

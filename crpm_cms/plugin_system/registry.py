@@ -127,18 +127,21 @@ class PluginRegistry:
 
         Alembic must know every revision recorded in the database, so a plugin taken out of
         ``PLUGINS`` after it was migrated keeps its history visible (its migrations are not run).
-        Found by convention (``<package>/migrations/versions``) without importing the plugin.
+        Found by convention (``<package>/migrations/versions``, the package holding the entry
+        point's module, e.g. ``crpm_plugins.webinars``) without importing the plugin.
         """
         folders = []
         for name, info in self.installed.items():
             if name in self.loaded:
                 continue
-            package = info.entry_point.value.split(":")[0].split(".")[0]
-            spec = importlib.util.find_spec(package)
-            for location in (spec.submodule_search_locations or []) if spec else []:
-                versions = Path(location) / "migrations" / "versions"
-                if versions.is_dir():
-                    folders.append(str(versions))
+            module = info.entry_point.value.split(":")[0]
+            packages = dict.fromkeys([module.rpartition(".")[0] or module, module.split(".")[0]])
+            for package in packages:
+                spec = importlib.util.find_spec(package)
+                for location in (spec.submodule_search_locations or []) if spec else []:
+                    versions = Path(location) / "migrations" / "versions"
+                    if versions.is_dir() and str(versions) not in folders:
+                        folders.append(str(versions))
         return folders
 
     def owner_of(self, blueprint_names: Iterable[str]) -> str | None:

@@ -6,7 +6,7 @@ permission, a setting, a job, a command, a filter, a search document or a record
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +15,10 @@ from flask import Blueprint, Flask, current_app, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from sqlalchemy import ColumnElement
 
 from crpm_cms.hookspecs import (
+    ApiPaths,
     DashboardWidget,
     Event,
     Job,
@@ -26,10 +28,13 @@ from crpm_cms.hookspecs import (
     Setting,
     hookimpl,
 )
+from crpm_cms.organisations.models import Organisation
 from crpm_cms.users.models import User
 from crpm_example_plugin import services
+from crpm_example_plugin.models import ExampleNote
 
 HERE = Path(__file__).parent
+EXAMPLE_IMAGES = "https://images.example.org"  # allowed by the CSP on /example/ only
 STATE_KEY = "crpm_example"  # app.extensions[STATE_KEY]: what startup and handle_event record
 
 
@@ -38,9 +43,9 @@ STATE_KEY = "crpm_example"  # app.extensions[STATE_KEY]: what startup and handle
 
 @hookimpl
 def register_blueprints(app: Flask) -> list[Blueprint]:
-    from crpm_example_plugin.views import blueprint
+    from crpm_example_plugin.views import api_blueprint, blueprint
 
-    return [blueprint]
+    return [blueprint, api_blueprint]
 
 
 @hookimpl
@@ -66,6 +71,11 @@ def register_settings() -> list[Setting]:
 @hookimpl
 def register_jobs() -> list[Job]:
     return [Job("example.count_notes", services.count_notes_job, "Count the example notes.")]
+
+
+@hookimpl
+def register_search_kinds() -> dict[str, str]:
+    return {"example_note": _l("Example note")}
 
 
 @hookimpl
@@ -95,6 +105,11 @@ def load_demo_data() -> None:
         services.add_note("Note de démonstration")
 
 
+@hookimpl
+def load_reference_data() -> None:
+    services.ensure_note_kinds()
+
+
 # -- request hooks: enabled only -----------------------------------------------------------------
 
 
@@ -117,13 +132,58 @@ def dashboard_widgets(user: User) -> list[DashboardWidget]:
 
 
 @hookimpl
+def organisation_filters(args: Mapping[str, str]) -> list[ColumnElement[bool]] | None:
+    initial = (args.get("example_initial") or "")[:1]
+    return [Organisation.name.startswith(initial)] if initial else None
+
+
+@hookimpl
+def extra_organisation_fields(organisations: list[Organisation]) -> dict[int, dict[str, Any]]:
+    return {organisation.id: {"example_shout": shout(organisation.name)}
+            for organisation in organisations}
+
+
+@hookimpl
+def extra_csp_sources(endpoint: str | None) -> dict[str, list[str]] | None:
+    return {"img-src": [EXAMPLE_IMAGES]} if endpoint == "example.index" else None
+
+
+def note_document(note: ExampleNote) -> SearchDocument:
+    return SearchDocument(
+        kind="example_note", key=str(note.id), title=note.text[:80],
+        url=url_for("example.index", _anchor=f"note-{note.id}"), text=note.text,
+        year=note.created_at.year, published_on=note.created_at.date(), type="note",
+    )
+
+
+@hookimpl
 def search_documents() -> Iterator[SearchDocument]:
     for note in services.all_notes():
-        yield SearchDocument(
-            kind="example_note", key=str(note.id), title=note.text[:80],
-            url=url_for("example.index", _anchor=f"note-{note.id}"), text=note.text,
-            year=note.created_at.year, published_on=note.created_at.date(),
-        )
+        yield note_document(note)
+
+
+@hookimpl
+def search_document(kind: str, key: str) -> SearchDocument | None:
+    """Called after ``services.add_note`` recorded the change with ``record_change``."""
+    if kind != "example_note" or not key.isdigit():
+        return None
+    note = services.find_note(int(key))
+    return note_document(note) if note else None
+
+
+@hookimpl
+def openapi_paths() -> ApiPaths:
+    note = {"type": "object", "properties": {"id": {"type": "integer"},
+                                             "text": {"type": "string"}}}
+    listing = {"type": "object", "properties": {
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/ExampleNote"}}}}
+    return ApiPaths(
+        paths={"/example-notes": {"get": {
+            "summary": "Every example note",
+            "responses": {"200": {"description": "The notes", "content": {
+                "application/json": {"schema": listing}}}}}}},
+        schemas={"ExampleNote": note},
+    )
 
 
 # -- events: enabled only ------------------------------------------------------------------------

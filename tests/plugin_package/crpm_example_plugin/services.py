@@ -6,6 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from crpm_cms.extensions import db
+from crpm_cms.search.services import record_change
+from crpm_cms.taxonomies.models import Term
 from crpm_example_plugin.models import NOTE_MAX_LENGTH, ExampleNote
 
 
@@ -22,8 +24,14 @@ def add_note(text: str) -> ExampleNote:
         raise NoteError(_("A note has at most %(max)s characters.", max=NOTE_MAX_LENGTH))
     note = ExampleNote(text=text)
     db.session.add(note)
+    db.session.flush()
+    record_change("example_note", str(note.id))  # indexed in the same transaction
     db.session.commit()
     return note
+
+
+def find_note(note_id: int) -> ExampleNote | None:
+    return db.session.get(ExampleNote, note_id)
 
 
 def all_notes() -> list[ExampleNote]:
@@ -32,6 +40,21 @@ def all_notes() -> list[ExampleNote]:
 
 def count_notes() -> int:
     return db.session.scalar(select(func.count()).select_from(ExampleNote)) or 0
+
+
+NOTE_KINDS = (("memo", "Mémo", "Memo"), ("minutes", "Compte rendu", "Minutes"))
+
+
+def ensure_note_kinds() -> None:
+    """The plugin's reference data: a small vocabulary in the core's ``terms``, upserted."""
+    for position, (code, label_fr, label_en) in enumerate(NOTE_KINDS):
+        term = db.session.scalar(select(Term).where(Term.vocabulary == "example_note_kind",
+                                                    Term.code == code))
+        if term is None:
+            term = Term(vocabulary="example_note_kind", code=code)
+            db.session.add(term)
+        term.label_fr, term.label_en, term.position = label_fr, label_en, position
+    db.session.commit()
 
 
 def count_notes_job() -> str:

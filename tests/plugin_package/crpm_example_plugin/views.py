@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,6 +14,8 @@ from crpm_example_plugin.forms import NoteForm
 # URL prefix = plugin name; templates and static files travel with the plugin.
 blueprint = Blueprint("example", __name__, url_prefix="/example",
                       template_folder="templates", static_folder="static")
+# A plugin's JSON API lives under /api/v1/ in a blueprint of its own (described by openapi_paths).
+api_blueprint = Blueprint("example_api", __name__, url_prefix="/api/v1/example-notes")
 
 
 @blueprint.get("/")
@@ -35,3 +37,8 @@ def add() -> ResponseReturnValue:
             flash(_("Note added."), "success")
             return redirect(url_for("example.index"))
     return render_template("example/index.html", notes=services.all_notes(), form=form), 400
+
+
+@api_blueprint.get("")
+def api_notes() -> ResponseReturnValue:
+    return jsonify(results=[{"id": note.id, "text": note.text} for note in services.all_notes()])
