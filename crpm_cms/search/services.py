@@ -130,20 +130,25 @@ def kind_labels() -> dict[str, str]:
             .items()}
 
 
-def facet_labels(results: SearchResults) -> dict[str, dict[str, str]]:
-    """Readable names for facet values: kinds, country names, vocabulary labels, languages."""
-    codes = set(results.facets.get("type", {})) | set(results.facets.get("theme", {}))
+def facet_labels(results: SearchResults | None,
+                 chosen: Mapping[str, str]) -> dict[str, dict[str, str]]:
+    """Readable names for facet values and chosen filters: kinds, country names, vocabulary
+    labels, languages."""
+    found = results.facets if results else {}
+    values = {facet: {*found.get(facet, {}), *([chosen[facet]] if facet in chosen else [])}
+              for facet in FACETS}
     themes: dict[str, str] = {}
     types: dict[str, str] = {}
+    codes = values["type"] | values["theme"]
     for term in db.session.scalars(select(Term).where(Term.code.in_(codes))) if codes else ():
         labels = themes if term.vocabulary in THEME_VOCABULARIES else types
         labels.setdefault(term.code, term.label)
     countries = {country.code: country.name for country in db.session.scalars(
-        select(Country).where(Country.code.in_(results.facets.get("country", {}))))}
+        select(Country).where(Country.code.in_(values["country"])))} if values["country"] else {}
     names = {"kind": kind_labels(), "type": types, "theme": themes, "country": countries,
              "language": LANGUAGE_NAMES}
-    return {facet: {value: names.get(facet, {}).get(value, value)
-                    for value in results.facets.get(facet, {})} for facet in FACETS}
+    return {facet: {value: names.get(facet, {}).get(value, value) for value in values[facet]}
+            for facet in FACETS}
 
 
 # -- wiring ---------------------------------------------------------------------------------------

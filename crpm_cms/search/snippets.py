@@ -53,22 +53,23 @@ def _fragment(text: str, begin: int, end: int, spans: list[tuple[int, int]]) -> 
                   Markup.escape(text[start:stop]), Markup("</mark>")]
         cursor = stop
     parts.append(Markup.escape(text[cursor:end]))
-    prefix = "… " if begin else ""
-    suffix = " …" if end < len(text) else ""
-    return Markup(prefix) + Markup("").join(parts) + Markup(suffix)
+    return Markup("").join(parts)
 
 
 def highlight(text: str, stems: Iterable[str], language: str) -> Markup | None:
-    """Up to two fragments around the first matches, escaped, matches in ``<mark>``."""
+    """Up to two fragments around the first matches, escaped, matches in ``<mark>``, with "…"
+    wherever text is left out."""
     spans = matches(text, stems, language)
-    fragments: list[Markup] = []
-    covered = -1
+    windows: list[tuple[int, int]] = []
     for start, _stop in spans:
-        if start < covered:
+        if windows and start < windows[-1][1]:
             continue
-        begin, end = _window(text, start)
-        fragments.append(_fragment(text, begin, end, spans))
-        covered = end
-        if len(fragments) == FRAGMENTS:
+        windows.append(_window(text, start))
+        if len(windows) == FRAGMENTS:
             break
-    return Markup(" ").join(fragments) if fragments else None
+    if not windows:
+        return None
+    snippet = Markup(" … ").join(_fragment(text, begin, end, spans) for begin, end in windows)
+    prefix = Markup("… ") if windows[0][0] > 0 else Markup("")
+    suffix = Markup(" …") if windows[-1][1] < len(text) else Markup("")
+    return prefix + snippet + suffix

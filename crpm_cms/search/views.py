@@ -43,7 +43,7 @@ def search_url(state: SearchPage, /, **changes: Any) -> str:
 @blueprint.get("/search")
 def index() -> ResponseReturnValue:
     page = services.run_search(_visitor(), request.args)
-    labels = services.facet_labels(page.results) if page.results else {}
+    labels = services.facet_labels(page.results, page.filters)
     return render_template("search/search.html", page=page, labels=labels,
                            kinds=services.kind_labels(), search_url=search_url,
                            parameter_of=PARAMETER_OF, raw_query=(request.args.get("q") or "")[:200])
