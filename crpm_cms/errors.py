@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please go back and try "
@@ -21,15 +21,8 @@ MESSAGES = {
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been recorded; "
                                          "please try again later.")),
 }
-NUL_MESSAGE = _l("What you sent contains an invisible NUL character, which cannot be stored. "
-                 "Please remove it (it often comes with text pasted from another program) and "
-                 "send again.")
 CSRF_MESSAGE = _l("The form had expired or was sent from another site. Please go back, reload "
                   "the page and send it again.")
-
-
-class NulCharacterInInput(BadRequest):
-    """A form field or query argument holds a NUL character, which no database column stores."""
 
 
 def wants_json() -> bool:
@@ -41,8 +34,6 @@ def render_error(error: HTTPException) -> tuple[str | object, int]:
     title, message = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
     if isinstance(error, CSRFError):
         message = CSRF_MESSAGE
-    elif isinstance(error, NulCharacterInInput):
-        message = NUL_MESSAGE
     if wants_json():
         return jsonify(error=str(title), message=str(message)), code
     return render_template("errors/error.html", code=code, title=title, message=message), code

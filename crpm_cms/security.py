@@ -9,8 +9,6 @@ from urllib.parse import urlsplit
 from flask import Flask, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 
-from crpm_cms.errors import NulCharacterInInput
-
 CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),
     "script-src": ("'self'",),
@@ -78,15 +76,5 @@ def safe_next_url(target: str | None, fallback: str) -> str:
     return target
 
 
-def refuse_nul_characters() -> None:
-    """Refuse a form holding a NUL character whole, before any form class sees it: PostgreSQL
-    cannot store one, and no user means to send one. (Query arguments are read, not stored; the
-    search treats such a character as a word separator.)"""
-    for _name, values in request.form.lists():
-        if any("\x00" in value for value in values):
-            raise NulCharacterInInput()
-
-
 def init_app(app: Flask) -> None:
-    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
