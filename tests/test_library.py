@@ -143,6 +143,9 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
     (samples.zip_without_main_part(), "archive.docx", "not a document the library accepts"),
     (b"caf\xe9 en latin-1", "notes.txt", "not a document the library accepts"),
     (b"PK\x03\x04 broken zip", "broken.xlsx", "This file is damaged"),
+], ids=[
+    "elf", "mz", "script", "folder-path", "nul", "rlo", "rli", "empty", "zip-bomb", "macro",
+    "png", "zip-without-main-part", "latin-1", "broken-zip",
 ])
 def test_hostile_or_unusable_files_are_refused_and_nothing_is_stored(app, login, content, name,
                                                                      message):
