@@ -1,13 +1,17 @@
-"""Security headers and safe redirects."""
+"""Security headers, safe redirects, and submitted text without control characters."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from urllib.parse import urlsplit
+from functools import cached_property
+from typing import IO, Any
+from urllib.parse import parse_qsl, urlsplit
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Request, Response, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.datastructures import MultiDict
+from werkzeug.formparser import FormDataParser
 
 CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),
@@ -76,5 +80,53 @@ def safe_next_url(target: str | None, fallback: str) -> str:
     return target
 
 
+# NUL and the other C0 control characters but tab and line breaks: none belongs in typed text,
+# and PostgreSQL refuses to store a NUL (a form holding one would fail on save).
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(value: Any) -> Any:
+    """``value`` with control characters removed from its strings, nested ones included."""
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.sub("", value)
+    if isinstance(value, list):
+        return [without_control_characters(item) for item in value]
+    if isinstance(value, dict):
+        return {key: without_control_characters(item) for key, item in value.items()}
+    return value
+
+
+class CleanFormDataParser(FormDataParser):
+    """Form fields are cleaned once, as they are parsed, so no form or view sees a NUL."""
+
+    def parse(self, stream: IO[bytes], mimetype: str, content_length: int | None,
+              options: dict[str, str] | None = None) -> tuple[IO[bytes], MultiDict[str, Any],
+                                                                MultiDict[str, Any]]:
+        stream, form, files = super().parse(stream, mimetype, content_length, options)
+        cleaned = self.cls((name, CONTROL_CHARACTERS.sub("", value))
+                           for name, value in form.items(multi=True))
+        return stream, cleaned, files
+
+
+class CleanRequest(Request):
+    """What a visitor sends, as query arguments, form fields or a JSON body, holds no control
+    characters: one rule for every page, form and API of the core and the plugins."""
+
+    form_data_parser_class = CleanFormDataParser
+
+    @cached_property
+    def args(self) -> MultiDict[str, str]:  # type: ignore[override]
+        """Werkzeug's parsing (invalid bytes stay percent-encoded), then the cleaning."""
+        pairs = parse_qsl(self.query_string.decode(), keep_blank_values=True,
+                          errors="werkzeug.url_quote")
+        return self.parameter_storage_class(
+            (name, CONTROL_CHARACTERS.sub("", value)) for name, value in pairs)
+
+    def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
+        return without_control_characters(super().get_json(force=force, silent=silent,
+                                                           cache=cache))
+
+
 def init_app(app: Flask) -> None:
+    app.request_class = CleanRequest
     app.after_request(add_security_headers)

@@ -250,7 +250,7 @@ def test_bad_input_gets_an_answer_never_an_error(app: Flask, people, login) -> N
     for path in ("/trainings/?kind=<script>&country=%00%00", f"/trainings/{training_id}/review"
                  "?state=bogus"):
         assert admin.get(path).status_code == 200, path
-    api = admin.get("/api/v1/trainings?country=%00%00&kind=" + "k" * 300)
+    api = admin.get("/api/v1/trainings?country=%00Z&kind=" + "k" * 300)
     assert api.status_code == 400 and set(api.get_json()["fields"]) == {"country", "kind"}
     saved = admin.post_form("/trainings/new", {"kind": "collective", "title_fr": "Nul\x00le",
                                                "timezone": "Africa/Dakar", "offer_days": "7"})

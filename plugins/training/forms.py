@@ -30,22 +30,21 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from crpm_cms.security import without_control_characters
+
 _required = DataRequired(message=_l("This field is required."))
-# NUL and other control characters: PostgreSQL refuses NUL in text, and none belongs in a form
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def without_control(value: object) -> object:
-    return CONTROL.sub("", value) if isinstance(value, str) else value
 
 
 class CleanForm(FlaskForm):
-    """Every form of the plugin: typed text is cleaned of control characters first."""
+    """Every form of the plugin, filters read from the query string included, is cleaned of
+    control characters by the core's rule (submitted bodies already are, by the request)."""
 
     class Meta:
         def bind_field(self, form, unbound_field, options):  # type: ignore[no-untyped-def]
-            options["filters"] = [without_control, *options.get("filters", ())]
+            options["filters"] = [without_control_characters, *options.get("filters", ())]
             return unbound_field.bind(form=form, **options)
+
+
 _time = _l("Enter a date and time.")
 QUOTA_ITEM = re.compile(r"^([A-Za-z]{2})\s*[=:]\s*(\d{1,4})$")
 QUESTION_KIND_LABELS = dict(zip(QUESTION_KINDS, (
