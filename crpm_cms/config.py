@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "ARGON2_MEMORY_COST": 65536,  # KiB: OWASP's argon2id recommendation (m=64 MiB... t=3 p=4)
     "ARGON2_PARALLELISM": 4,
     "SEARCH_BACKEND": "whoosh",
+    "SEARCH_EXACT_COUNTS_UP_TO": 5000,  # PostgreSQL search: beyond, estimated counts
     "ENV": "production",
     "TESTING": False,
     "DEBUG": False,
@@ -57,7 +58,7 @@ _LIST_KEYS = {"PLUGINS", "LANGUAGES"}
 _INT_KEYS = {"TRUSTED_PROXIES", "MAIL_PORT", "MAIL_TIMEOUT", "MAX_CONTENT_LENGTH",
              "PASSWORD_RESET_MAX_AGE", "INVITATION_MAX_AGE", "SESSION_LIFETIME_DAYS",
              "ARGON2_TIME_COST", "ARGON2_MEMORY_COST", "ARGON2_PARALLELISM",
-             "LIBRARY_MAX_UPLOAD"}
+             "LIBRARY_MAX_UPLOAD", "SEARCH_EXACT_COUNTS_UP_TO"}
 _BOOL_KEYS = {"MAIL_USE_TLS", "MAIL_USE_SSL", "SESSION_COOKIE_SECURE", "TESTING", "DEBUG"}
 _CHOICES = {"REGISTRATION_MODE": {"open", "approval", "invitation"},
             "SEARCH_BACKEND": {"whoosh", "postgres"},

@@ -28,24 +28,25 @@ BACKENDS = ("whoosh", "postgres")
 AUTHOR = "auteur@search.test"
 
 
-def search_app_fixture():  # type: ignore[no-untyped-def]
+def search_app_fixture(**config: Any):  # type: ignore[no-untyped-def]
     """``search_app = search_app_fixture()`` in a test module: an app per backend (PostgreSQL only
-    on a PostgreSQL test database)."""
+    on a PostgreSQL test database), with ``config`` added."""
 
     @pytest.fixture(params=BACKENDS)
     def search_app(request: pytest.FixtureRequest, make_app, database_url: str) -> Flask:  # noqa: ANN001
         if request.param == "postgres" and not database_url.startswith("postgresql"):
             pytest.skip("the PostgreSQL backend needs the PostgreSQL test database")
-        return isolated_app(make_app, request.param)
+        return isolated_app(make_app, request.param, **config)
 
     return search_app
 
 
-def isolated_app(make_app, backend: str) -> Flask:  # noqa: ANN001
+def isolated_app(make_app, backend: str, **config: Any) -> Flask:  # noqa: ANN001
     """Only the core and the example plugin loaded: the built-in plugins' reference records
     (indicators, trainings…) stay out of these tests' results and checks."""
     app = make_app(SEARCH_BACKEND=backend,
-                   PLUGINS=[name for name in ("example",) if name in installed_plugins()])
+                   PLUGINS=[name for name in ("example",) if name in installed_plugins()],
+                   **config)
     app.test_client_class = Client
     return app
 

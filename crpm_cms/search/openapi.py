@@ -27,7 +27,12 @@ SEARCH_SCHEMAS: dict[str, Any] = {
         "snippet": {"type": "string", "description": "Escaped text; matches in <mark>"},
         "published_on": {"type": ["string", "null"], "format": "date"}}},
     "SearchResults": {"type": "object", "properties": {
-        "total": {"type": "integer"}, "page": {"type": "integer"},
+        "total": {"type": "integer"},
+        "estimated": {"type": "boolean", "description": "true when total and facet counts are "
+                      "estimates (PostgreSQL backend, a query matching more than "
+                      "SEARCH_EXACT_COUNTS_UP_TO records): counted on a fixed 1-in-16 sample of "
+                      "the index, scaled and rounded to two significant digits"},
+        "page": {"type": "integer"},
         "pages": {"type": "integer"}, "per_page": {"type": "integer"},
         "query": {"type": "string", "description": "The query as it was understood"},
         "sort": _STRING, "filters": {"type": "object", "additionalProperties": _STRING},

@@ -172,7 +172,7 @@ def make_backend(app: Flask) -> Any:
                               "DATABASE_URL is not a PostgreSQL database; use 'whoosh'.")
         from crpm_cms.search.backends.postgres_backend import PostgresBackend
 
-        return PostgresBackend()
+        return PostgresBackend(app.config["SEARCH_EXACT_COUNTS_UP_TO"])
     from crpm_cms.search.backends.whoosh_backend import WhooshBackend
 
     return WhooshBackend(Path(app.instance_path) / "search-index")

@@ -58,7 +58,8 @@ def search_json() -> ResponseReturnValue:
         return response, 503, {"Retry-After": "60"}
     results = page.results
     return jsonify(
-        total=results.total if results else 0, page=page.page, pages=page.pages,
+        total=results.total if results else 0,
+        estimated=results.estimated if results else False, page=page.page, pages=page.pages,
         per_page=page.per_page, query=page.query.text(), sort=page.sort,
         filters={PARAMETER_OF[facet]: value for facet, value in page.filters.items()},
         suggestion=results.suggestion if results else None,

@@ -80,6 +80,7 @@ class SearchResults:
     hits: list[SearchHit]
     facets: dict[str, dict[str, int]]
     suggestion: str | None = None
+    estimated: bool = False  # total and facet counts are estimates (see the PostgreSQL backend)
 
 
 class IndexWriter(Protocol):

@@ -14,6 +14,8 @@ from crpm_cms.search.backends import SearchRequest
 LANGUAGE_MARKS = {"fr": "lang_fr", "en": "lang_en"}  # lexemes no user word can produce
 RANK_ALL = 1_000  # up to this many matches, every one is ranked with ts_rank
 CANDIDATES = 200  # beyond it, the best title matches, newest first, are ranked
+SAMPLE_SHARE = 16  # rows whose ``sample`` is 0 (a fixed hash of the uid) are 1 in 16
+IN_SAMPLE = "sample = 0"
 
 FACETS_SQL = ("SELECT key, count(*) FROM (SELECT unnest(facet_keys) AS key FROM search_entries "
               "WHERE {where}) AS keys GROUP BY key")
@@ -26,35 +28,59 @@ HEADLINE = ("ts_headline(CASE WHEN language = 'en' THEN CAST('crpm_en' AS regcon
 NEWEST = "COALESCE(visible_from, published_on) DESC NULLS LAST, uid"
 BEST = "ts_rank(document, CAST(:q AS tsquery)) DESC, " + NEWEST
 TITLE_FIRST = "(title_document @@ CAST(:highlight AS tsquery)) DESC, " + NEWEST
+# The first ``wanted`` matches in TITLE_FIRST order are among the newest title matches and the
+# newest matches: both are found by walking the ``NEWEST`` index (or the title index), so a word
+# in most documents costs a few hundred rows, not tens of thousands. Only the title matches'
+# documents are read, to check the whole query.
+TITLE_FIRST_CANDIDATES = f"""SELECT * FROM search_entries WHERE uid IN (
+    (WITH titled AS MATERIALIZED (
+        SELECT uid FROM search_entries WHERE {{rights}}
+            AND title_document @@ CAST(:highlight AS tsquery) ORDER BY {NEWEST} LIMIT {{wanted}})
+     SELECT uid FROM titled JOIN search_entries USING (uid) WHERE {{where}})
+    UNION ALL
+    (SELECT uid FROM search_entries WHERE {{where}} ORDER BY {NEWEST} LIMIT {{wanted}}))
+ORDER BY {TITLE_FIRST} LIMIT {{wanted}}"""
 
 
 def facet_key(facet: str, value: str) -> str:
     return f"{facet}:{value}"
 
 
-def conditions(request: SearchRequest, tsquery: str) -> tuple[str, dict[str, Any]]:
-    """The WHERE clause: rights and the clock at query time, the words, the chosen filters."""
+def conditions(request: SearchRequest, tsquery: str) -> tuple[str, str, dict[str, Any]]:
+    """The WHERE clauses: rights, the clock at query time and the chosen filters; then the
+    same with the words. With words, the filters join them in the GIN index (each record's
+    facet keys are lexemes of its document, which no typed word can produce: they hold a
+    colon)."""
     where = ["access = ANY(:access)", "owner = ANY(:owners)",
              "(visible_from IS NULL OR visible_from <= :now)",
              "(visible_until IS NULL OR visible_until > :now)"]
     params: dict[str, Any] = {"access": list(request.access), "owners": list(request.owners),
                               "now": request.now, "q": tsquery}
-    if tsquery:
-        where.append("document @@ CAST(:q AS tsquery)")
-    if request.filters:
-        where.append("facet_keys @> CAST(:chosen AS text[])")
-        params["chosen"] = [facet_key(facet, value) for facet, value in request.filters.items()]
-    return " AND ".join(where), params
+    chosen = [facet_key(facet, value) for facet, value in request.filters.items()]
+    filtered = [*where, "facet_keys @> CAST(:chosen AS text[])"] if chosen else where
+    params["chosen"] = chosen
+    if not tsquery:
+        return " AND ".join(filtered), " AND ".join(filtered), params
+    if chosen:
+        params["q"] = " & ".join([f"({tsquery})", *map(lexeme, chosen)])
+    return " AND ".join(filtered), " AND ".join([*where, "document @@ CAST(:q AS tsquery)"]), \
+        params
 
 
-def page_sql(request: SearchRequest, where: str, total: int, start: int) -> str:
+def lexeme(value: str) -> str:
+    """``value`` as one quoted lexeme of a tsquery, whatever characters it holds."""
+    return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def page_sql(request: SearchRequest, rights: str, where: str, total: int, start: int) -> str:
     """One page, ranked exactly up to ``RANK_ALL`` matches; beyond, among the title matches
     first (newest first), as ranking tens of thousands of rows would read every document."""
     by_date = request.sort == "date" or request.query.empty
-    candidates = f"SELECT * FROM search_entries WHERE {where}"
-    if not by_date and total > RANK_ALL:
+    if by_date or total <= RANK_ALL:
+        candidates = f"SELECT * FROM search_entries WHERE {where}"
+    else:
         wanted = max(CANDIDATES, start + request.per_page)
-        candidates += f" ORDER BY {TITLE_FIRST} LIMIT {wanted}"
+        candidates = TITLE_FIRST_CANDIDATES.format(rights=rights, where=where, wanted=wanted)
     headline = "''" if request.query.empty else HEADLINE
     return PAGE_SQL.format(headline=headline, candidates=candidates,
                            order=NEWEST if by_date else BEST)
