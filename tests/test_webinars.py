@@ -5,6 +5,7 @@ Helpers at the top are shared by the other ``test_webinars_*`` modules."""
 from __future__ import annotations
 
 import html
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -157,6 +158,33 @@ def test_bad_input_gets_a_translated_error_and_saves_nothing(app: Flask, login) 
         assert response.status_code == 400, changes
         assert message in readable(response.get_data(as_text=True)), changes
     assert event_count(app) == 0
+
+
+def test_a_save_over_someone_elses_is_refused_and_keeps_the_typed_changes(app: Flask,
+                                                                         people) -> None:  # type: ignore[no-untyped-def]
+    event_id = add_event(app, country_codes=["SN"])
+    first, second = browser(app, people["editor"]), browser(app, people["admin"])
+    seen = [re.search(r'name="sequence" type="hidden" value="(\d+)"', text(client, f"/events/"
+                                                                             f"{event_id}/edit"))
+            for client in (first, second)]
+    sequence = seen[0].group(1)
+    assert seen[1].group(1) == sequence
+    saved = first.post_form(f"/events/{event_id}/edit",
+                            form_fields(title_fr="Titre de la première", sequence=sequence))
+    assert saved.status_code == 303
+    refused = second.post_form(f"/events/{event_id}/edit?lang=en",
+                               form_fields(title_fr="Titre de la seconde", sequence=sequence))
+    page = readable(refused.get_data(as_text=True))
+    assert refused.status_code == 409
+    assert "Someone else saved this event while you were editing it" in page
+    assert 'value="Titre de la seconde"' in page  # nothing typed is lost
+    assert stored_event(app, event_id).title_fr == "Titre de la première"
+    current = re.search(r'name="sequence" type="hidden" value="(\d+)"', page).group(1)
+    assert int(current) > int(sequence)
+    again = second.post_form(f"/events/{event_id}/edit",
+                             form_fields(title_fr="Titre de la seconde", sequence=current))
+    assert again.status_code == 303
+    assert stored_event(app, event_id).title_fr == "Titre de la seconde"
 
 
 def test_editors_manage_the_events_of_their_countries_only(app: Flask, people) -> None:  # type: ignore[no-untyped-def]

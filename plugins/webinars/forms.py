@@ -11,6 +11,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -70,6 +71,9 @@ class MaterialForm(Form):
 
 class EventForm(FlaskForm):
     """The event; the view sets the choices of the select fields."""
+
+    # The event's SEQUENCE when the form was filled: a save over someone else's is refused.
+    sequence = HiddenField()
 
     kind = SelectField(_l("Kind of event"), validators=[_required], validate_choice=False)
     title_fr = StringField(_l("Title in French"), validators=[Optional(), Length(max=255)])

@@ -59,6 +59,7 @@ def fill(form: EventForm, event: WebinarEvent) -> None:
         stored: datetime | None = getattr(event, f"{name}_at")
         getattr(form, f"{name}_local").data = (
             in_zone(stored, event.timezone).replace(tzinfo=None) if stored else None)
+    form.sequence.data = str(event.sequence)
     form.organisers.data = [o.id for o in event.organisers]
     form.countries.data = [c.code for c in event.countries]
     form.themes.data = [t.code for t in event.themes]
@@ -81,8 +82,16 @@ def _fill_rows(rows: Any, values: list[dict[str, str]], blank: int) -> None:
 def save(event: WebinarEvent | None) -> ResponseReturnValue:
     form = event_form(event)
     if request.method == "POST" and form.validate_on_submit():
+        expected = form.sequence.data or ""
         try:
-            saved = services.save_event(event, form.data_for_service(), current_user)
+            saved = services.save_event(event, form.data_for_service(), current_user,
+                                        int(expected) if expected.isdigit() else None)
+        except services.StaleEvent as stale:
+            form.sequence.data = str(stale.event.sequence)  # saving again is a choice
+            flash(_("Someone else saved this event while you were editing it: your changes "
+                    "are below, not saved. Compare them with the event as it now stands, then "
+                    "save again to replace it."), "error")
+            return render_template("webinars/edit.html", form=form, event=stale.event), 409
         except services.EventError as error:
             for name, message in error.problems.items():
                 target = getattr(form, name, None)

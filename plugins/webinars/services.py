@@ -223,11 +223,26 @@ class Saved:
     notify: bool  # something registrants must be told about changed
 
 
-def save_event(event: WebinarEvent | None, data: EventData, actor: User | None) -> Saved:
-    """Create or update an event; raises EventError with every problem, changing nothing."""
+class StaleEvent(Exception):
+    """Someone saved the event since the form was filled: saving would undo their change."""
+
+    def __init__(self, event: WebinarEvent) -> None:
+        super().__init__(f"event {event.id} is at sequence {event.sequence}")
+        self.event = event
+
+
+def save_event(event: WebinarEvent | None, data: EventData, actor: User | None,
+               expected_sequence: int | None = None) -> Saved:
+    """Create or update an event; raises EventError with every problem, changing nothing, and
+    StaleEvent when ``expected_sequence`` (what the editor saw) is no longer the event's."""
     problems = problems_of(data, actor)
     if problems:
         raise EventError(problems)
+    if event is not None and expected_sequence is not None:
+        db.session.refresh(event, with_for_update=True)  # held until the commit below
+        if event.sequence != expected_sequence:
+            db.session.rollback()
+            raise StaleEvent(event)
     if event is None:
         event = WebinarEvent(uid=f"{uuid.uuid4()}@crpm-webinars", sequence=0,
                              created_by_id=actor.id if actor else None)
