@@ -108,11 +108,16 @@ class SearchDocument:
 
 @dataclass(frozen=True)
 class ApiPaths:
-    """What a plugin's ``/api/v1/…`` routes add to the OpenAPI document: path items keyed by
-    their path relative to ``/api/v1`` (``"/events"``), and the schemas they ``$ref``."""
+    """What a plugin adds to the OpenAPI document: path items of its ``/api/v1/…`` routes keyed
+    by their path relative to ``/api/v1`` (``"/events"``) and the schemas they ``$ref``; query
+    parameters it answers on a core path's GET (``{"/organisations": [parameter, …]}``, through
+    ``organisation_filters``); properties it adds to a core schema (``{"Organisation":
+    {"places": schema}}``, through ``extra_organisation_fields``)."""
 
-    paths: dict[str, Any]
+    paths: dict[str, Any] = field(default_factory=dict)
     schemas: dict[str, Any] = field(default_factory=dict)
+    parameters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    properties: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

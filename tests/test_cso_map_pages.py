@@ -184,6 +184,9 @@ def test_a_disabled_plugin_shows_nothing_and_keeps_its_data(app: Flask, client, 
     def shown() -> dict[str, bool]:
         home = client.get("/").get_data(as_text=True)
         api = client.get("/api/v1/organisations?target_group=youth").json
+        described = client.get("/api/v1/openapi.json").json
+        parameters = {parameter["name"] for parameter
+                      in described["paths"]["/organisations"]["get"]["parameters"]}
         return {
             "map": client.get("/map/").status_code == 200,
             "files": client.get("/map/organisations.geojson").status_code == 200,
@@ -194,6 +197,9 @@ def test_a_disabled_plugin_shows_nothing_and_keeps_its_data(app: Flask, client, 
             "list": "cso-map-list-link" in client.get("/organisations/").get_data(as_text=True),
             "api fields": "places" in api["results"][0],
             "api filter": api["total"] == 1,
+            "api filters described": {"target_group", "gender_focus"} <= parameters,
+            "api fields described": "places" in described["components"]["schemas"][
+                "Organisation"]["properties"],
             "dashboard": "/map/moderation" in admin.get("/admin/").get_data(as_text=True),
         }
 

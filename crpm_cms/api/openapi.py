@@ -175,13 +175,25 @@ def _document_paths() -> dict[str, Any]:
 
 
 def with_plugin_paths(document: dict[str, Any], extras: Iterable[ApiPaths]) -> dict[str, Any]:
-    """Add what enabled plugins describe (``openapi_paths`` hook); a core path or schema wins
-    over a plugin's of the same name, so a plugin can never rewrite the core's description."""
+    """Add what enabled plugins describe (``openapi_paths`` hook); a core path, schema,
+    parameter or property wins over a plugin's of the same name, so a plugin can never rewrite
+    the core's description, only add to it."""
+    schemas = document["components"]["schemas"]
     for extra in extras:
         for path, item in extra.paths.items():
             document["paths"].setdefault(path, item)
         for name, schema in extra.schemas.items():
-            document["components"]["schemas"].setdefault(name, schema)
+            schemas.setdefault(name, schema)
+        for path, parameters in extra.parameters.items():
+            operation = document["paths"].get(path, {}).get("get")
+            if operation is not None:
+                known = {parameter["name"] for parameter in operation.get("parameters", [])}
+                operation["parameters"] = [*operation.get("parameters", []), *(
+                    parameter for parameter in parameters if parameter["name"] not in known)]
+        for name, properties in extra.properties.items():
+            if name in schemas:  # copied: the core's schemas are shared by every document
+                schemas[name] = {**schemas[name], "properties": {
+                    **properties, **schemas[name].get("properties", {})}}
     return document
 
 

@@ -19,6 +19,7 @@ from crpm_plugins.cso_map.vocabulary import (
     GENDER_FOCUS_LABELS,
     PRECISION_LABELS,
     target_group_labels,
+    target_groups,
 )
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from flask_babel import gettext as _
@@ -28,6 +29,7 @@ from markupsafe import Markup
 from sqlalchemy import ColumnElement
 
 from crpm_cms.hookspecs import (
+    ApiPaths,
     DashboardWidget,
     Event,
     Job,
@@ -177,6 +179,31 @@ def dashboard_widgets(user: User) -> list[DashboardWidget]:
 @hookimpl
 def organisation_filters(args: Mapping[str, str]) -> list[ColumnElement[bool]]:
     return queries.map_conditions(MapFilters.from_args(args))
+
+
+@hookimpl
+def openapi_paths() -> ApiPaths:
+    """The map's filters and fields on the core's ``/api/v1/organisations``."""
+    def query(name: str, description: str, values: list[str]) -> dict[str, Any]:
+        return {"name": name, "in": "query", "required": False, "description": description,
+                "schema": {"type": "string", "enum": values}}
+
+    strings = {"type": "array", "items": {"type": "string"}}
+    place = {"type": "object", "description": "Public point: rounded to its precision",
+             "properties": {name: {"type": ["number", "null"]}
+                            for name in ("latitude", "longitude")} | {
+                 name: {"type": ["string", "null"]}
+                 for name in ("precision", "city", "region", "country")}}
+    return ApiPaths(
+        parameters={"/organisations": [
+            query("target_group", "Target group code (map plugin)",
+                  [group.code for group in target_groups()]),
+            query("gender_focus", "Gender focus (map plugin)", list(GENDER_FOCUS_LABELS))]},
+        properties={"Organisation": {
+            "places": {"type": "array", "items": place},
+            "target_groups": strings, "working_languages": strings,
+            "gender_focus": {"type": ["string", "null"], "enum": [*GENDER_FOCUS_LABELS, None]},
+            "last_verified": {"type": ["string", "null"], "format": "date"}}})
 
 
 @hookimpl
