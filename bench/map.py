@@ -41,6 +41,7 @@ from run import (  # noqa: E402
     get,
     gunicorn,
     load,
+    markdown_table,
     median_ms,
 )
 
@@ -161,16 +162,6 @@ def cold_visit(base_url: str) -> list[Resource]:
 # -- the table ------------------------------------------------------------------------------------
 
 
-def print_table(lines: list[tuple[str, ...]]) -> None:
-    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
-    for number, line in enumerate(lines):
-        print("| " + " | ".join(cell.ljust(width) if i == 0 else cell.rjust(width)
-                                for i, (cell, width) in enumerate(zip(line, widths, strict=True)))
-              + " |")
-        if number == 0:
-            print("|" + "|".join("-" * (width + 2) for width in widths) + "|")
-
-
 def kb(size: int) -> str:
     return f"{size / 1024:.1f}"
 
@@ -210,7 +201,7 @@ def main() -> None:
     print(f"gunicorn: {WORKERS} sync workers; client: {THREADS} threads, at most {REQUESTS} "
           f"requests or {TIME_CAP:.0f} s per row; {db_name(url)}; {os.cpu_count()} CPUs; "
           f"gzip level 6; budget of the cold visit: {BUDGET_KB} KB compressed\n")
-    print_table(lines)
+    markdown_table(lines)
     if compressed > BUDGET_KB * 1024:
         print(f"\nOver budget: {kb(compressed)} KB > {BUDGET_KB} KB", file=sys.stderr)
 

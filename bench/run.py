@@ -244,7 +244,12 @@ def print_table(rows: list[Row]) -> None:
                       f"{load_.per_second:.0f}" if load_ else "-",
                       f"{load_.median_ms if load_ else row.median:.1f}",
                       f"{load_.p95_ms:.1f}" if load_ else "-", row.vs_jinja, row.vs_list))
-    widths = [max(len(line[i]) for line in lines) for i in range(len(header))]
+    markdown_table(lines)
+
+
+def markdown_table(lines: list[tuple[str, ...]]) -> None:
+    """Print a Markdown table, header first, columns aligned (the first to the left)."""
+    widths = [max(len(line[i]) for line in lines) for i in range(len(lines[0]))]
     for number, line in enumerate(lines):
         print("| " + " | ".join(cell.ljust(width) if i == 0 else cell.rjust(width)
                                 for i, (cell, width) in enumerate(zip(line, widths, strict=True)))

@@ -32,6 +32,7 @@ from run import (  # noqa: E402
     db_name,
     gunicorn,
     load,
+    markdown_table,
     median_ms,
 )
 
@@ -112,14 +113,6 @@ def measure(app, folder: Path, url: str, trainings: int, applicants: int) -> lis
     return rows
 
 
-def print_table(lines: list[tuple]) -> None:  # type: ignore[type-arg]
-    """A Markdown table, the header first."""
-    for number, line in enumerate(lines):
-        print("| " + " | ".join(line) + " |")
-        if number == 0:
-            print("|" + "---|" * len(line))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes")
@@ -141,7 +134,7 @@ def main() -> None:
             break  # an existing database is filled once
     print(f"gunicorn: {WORKERS} sync workers; client: {THREADS} threads, at most {REQUESTS} "
           f"requests or {TIME_CAP:.0f} s per row; {db_name(url)}; {os.cpu_count()} CPUs\n")
-    print_table(lines)
+    markdown_table(lines)
 
 
 if __name__ == "__main__":
