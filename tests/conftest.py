@@ -9,6 +9,7 @@ import shutil
 import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
@@ -17,7 +18,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from crpm_cms import create_app
@@ -211,3 +212,30 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 def mail_app(make_app, smtp):  # type: ignore[no-untyped-def]
     inbox, port = smtp
     return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port), inbox
+
+
+# -- counting SQL statements ----------------------------------------------------------------------
+
+
+@contextmanager
+def counted_queries(app: Flask) -> Iterator[list[str]]:
+    """The SQL statements the app runs inside the ``with`` block, in order."""
+    seen: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def remember(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+
+
+def queries_of_page(app: Flask, client: FlaskClient, url: str) -> int:
+    """How many SQL statements answering ``url`` takes (the page must answer 200)."""
+    with counted_queries(app) as statements:
+        assert client.get(url).status_code == 200, url
+    return len(statements)

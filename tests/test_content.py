@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 from PIL import Image
-from sqlalchemy import event, select, update
+from sqlalchemy import select, update
 
 from crpm_cms.audit.models import AuditEntry
 from crpm_cms.content import services
@@ -21,7 +21,7 @@ from crpm_cms.content.sanitize import sanitize_html
 from crpm_cms.extensions import db
 from crpm_cms.users import services as users
 from crpm_cms.users.models import utcnow
-from tests.conftest import Client, sign_in
+from tests.conftest import Client, queries_of_page, sign_in
 
 # -- helpers ------------------------------------------------------------------------------------
 
@@ -496,22 +496,6 @@ def test_menus_offer_news_publications_and_the_editor_to_editors(app, client, lo
     assert 'href="/editor/"' in login("editor").get("/?lang=en").get_data(as_text=True)
 
 
-def count_queries(app: Flask, client: Client, url: str) -> int:
-    statements: list[str] = []
-
-    def remember(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", remember)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", remember)
-    return len(statements)
-
-
 def add_published(app: Flask, kind: str, count: int, start: int) -> None:
     """Many live items with an organisation and a theme each (what could cause N+1 queries)."""
     from crpm_cms.organisations import services as organisations
@@ -538,7 +522,7 @@ def add_published(app: Flask, kind: str, count: int, start: int) -> None:
 def test_list_pages_use_the_same_number_of_queries_for_10_or_200_items(app, client, people,
                                                                         kind, url):
     add_published(app, kind, 10, 0)
-    few = count_queries(app, client, url)
+    few = queries_of_page(app, client, url)
     add_published(app, kind, 190, 10)
-    assert count_queries(app, client, url) == few
-    assert count_queries(app, client, url + ("&" if "?" in url else "?") + "page=3") == few
+    assert queries_of_page(app, client, url) == few
+    assert queries_of_page(app, client, url + ("&" if "?" in url else "?") + "page=3") == few

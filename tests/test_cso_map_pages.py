@@ -10,13 +10,14 @@ import pytest
 from crpm_plugins.cso_map.models import Place
 from crpm_plugins.cso_map.places import PlaceData, ProfileData
 from flask import Flask
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from crpm_cms.config import ConfigError
 from crpm_cms.extensions import db
 from crpm_cms.organisations.models import Organisation
 from crpm_cms.plugin_system.services import set_enabled
 from crpm_cms.users import services as accounts
+from tests.conftest import queries_of_page
 from tests.test_cso_map_places import add_organisation, csv_rows
 
 TILES = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
@@ -125,31 +126,19 @@ def test_editors_of_the_country_edit_places_and_directory_fields(app: Flask, cli
 
 def test_the_number_of_queries_does_not_grow_with_the_data(
         app: Flask, client) -> None:  # type: ignore[no-untyped-def]
-    def queries(url: str) -> int:
-        statements: list[str] = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert client.get(url).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
-
     urls = ("/map/", "/map/organisations.geojson", "/map/points.json", "/map/stats",
             "/api/v1/organisations")
     for number in range(2):
         add_organisation(app, f"Association {number}", themes=("gender",),
                          place=PlaceData("SN", "Dakar", "", 14.7, -17.4),
                          profile=ProfileData(["women_migrants"], "none", []))
-    few = [queries(url) for url in urls]
+    few = [queries_of_page(app, client, url) for url in urls]
     for number in range(2, 14):
         add_organisation(app, f"Association {number}", themes=("gender", "1"),
                          place=[PlaceData("SN", "Dakar", "", 14.7 + number / 100, -17.4),
                                 PlaceData("FR", "Paris", "", None, None, "city")],
                          profile=ProfileData(["youth"], "targeted", ["fr"]))
-    assert [queries(url) for url in urls] == few
+    assert [queries_of_page(app, client, url) for url in urls] == few
 
 
 def test_the_tile_server_is_allowed_for_images_on_the_map_page_only(

@@ -4,17 +4,16 @@ a constant number of SQL queries however much content there is."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from html import unescape
 
 from flask import Flask
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from crpm_cms.content.models import ContentItem
 from crpm_cms.extensions import db
 from crpm_cms.users.models import utcnow
+from tests.conftest import counted_queries
 from tests.test_feeds import add_item, hidden_items
 
 
@@ -29,22 +28,6 @@ def bulk_items(app: Flask, kind: str, count: int, start: int = 0) -> None:
     with app.app_context():
         db.session.execute(insert(ContentItem), rows)
         db.session.commit()
-
-
-@contextmanager
-def counted_queries(app: Flask) -> Iterator[list[str]]:
-    seen: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def card_titles(html: str, section: str) -> list[str]:

@@ -9,13 +9,13 @@ import uuid
 
 import pytest
 from flask import Flask
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from crpm_cms.extensions import db
 from crpm_cms.library.models import LibraryDocument
 from crpm_cms.organisations import services as organisations
 from crpm_cms.taxonomies.models import Country, Term
-from tests.conftest import sign_in
+from tests.conftest import queries_of_page, sign_in
 from tests.files import samples
 from tests.files.library import add_document, document
 
@@ -193,23 +193,12 @@ def bulk_add(app: Flask, count: int) -> None:
 
 
 def test_the_list_runs_the_same_number_of_queries_from_10_to_200_documents(app, client, people):
-    def count_queries(url: str) -> int:
-        statements: list[str] = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert client.get(url).status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
-
     bulk_add(app, 10)
-    few = {url: count_queries(url) for url in ("/library/", "/library/?country=SN&theme=2")}
+    urls = ("/library/", "/library/?country=SN&theme=2")
+    few = {url: queries_of_page(app, client, url) for url in urls}
     bulk_add(app, 190)
-    assert {url: count_queries(url) for url in few} == few
+    assert {url: queries_of_page(app, client, url) for url in few} == few
     sign_in(client, people["member"])
-    member_few = count_queries("/library/?page=3")
+    member_few = queries_of_page(app, client, "/library/?page=3")
     bulk_add(app, 10)
-    assert count_queries("/library/?page=3") == member_few
+    assert queries_of_page(app, client, "/library/?page=3") == member_few

@@ -7,14 +7,14 @@ import re
 
 import pytest
 from PIL import Image
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from crpm_cms.extensions import db
 from crpm_cms.organisations import services
 from crpm_cms.organisations.models import Organisation
 from crpm_cms.taxonomies.models import Term
 from crpm_cms.users.services import find_by_email
-from tests.conftest import sign_in
+from tests.conftest import queries_of_page, sign_in
 
 
 def theme_id(code: str) -> int:
@@ -125,25 +125,13 @@ def test_unknown_organisation_is_404(client):
 
 
 def test_the_list_runs_the_same_number_of_queries_for_more_rows(app, client):
-    def count_queries() -> int:
-        statements: list[str] = []
-        with app.app_context():
-            engine = db.engine
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(engine, "before_cursor_execute", listener)
-        try:
-            assert client.get("/organisations/").status_code == 200
-        finally:
-            event.remove(engine, "before_cursor_execute", listener)
-        return len(statements)
-
     for number in range(2):
         add(app, f"Association {number}", themes=("governance", "gender"))
-    few = count_queries()
+    few = queries_of_page(app, client, "/organisations/")
     for number in range(2, 15):
         add(app, f"Association {number}", "CI", themes=("governance", "1", "2"),
             countries=["SN", "FR"], identifiers=[("SN-NINEA", f"{number:06d}")])
-    assert count_queries() == few
+    assert queries_of_page(app, client, "/organisations/") == few
 
 
 # -- detail ------------------------------------------------------------------------------------

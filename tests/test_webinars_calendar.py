@@ -10,9 +10,8 @@ from email.header import decode_header, make_header
 import icalendar
 import vobject
 from flask import Flask
-from sqlalchemy import event as sql_event
 
-from crpm_cms.extensions import db
+from tests.conftest import counted_queries
 from tests.test_webinars import (
     RAMADAN_DAY,
     SECRET_LINK,
@@ -104,18 +103,8 @@ def test_uids_stay_and_the_sequence_rises_with_every_change(app: Flask, login) -
 
 def queries_during(app: Flask, fetch) -> int:  # type: ignore[no-untyped-def]
     """How many SQL statements the app ran while ``fetch()`` was answered."""
-    statements: list[str] = []
-
-    def count(*_args: object) -> None:
-        statements.append("x")
-
-    with app.app_context():
-        engine = db.engine
-    sql_event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counted_queries(app) as statements:
         fetch()
-    finally:
-        sql_event.remove(engine, "before_cursor_execute", count)
     return len(statements)
 
 
