@@ -30,28 +30,14 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from crpm_cms.security import without_control_characters
-
 _required = DataRequired(message=_l("This field is required."))
-
-
-class CleanForm(FlaskForm):
-    """Every form of the plugin, filters read from the query string included, is cleaned of
-    control characters by the core's rule (submitted bodies already are, by the request)."""
-
-    class Meta:
-        def bind_field(self, form, unbound_field, options):  # type: ignore[no-untyped-def]
-            options["filters"] = [without_control_characters, *options.get("filters", ())]
-            return unbound_field.bind(form=form, **options)
-
-
 _time = _l("Enter a date and time.")
 QUOTA_ITEM = re.compile(r"^([A-Za-z]{2})\s*[=:]\s*(\d{1,4})$")
 QUESTION_KIND_LABELS = dict(zip(QUESTION_KINDS, (
     _l("Free text"), _l("One choice among answers"), _l("Yes or no")), strict=True))
 
 
-class FilterForm(CleanForm):
+class FilterForm(FlaskForm):
     class Meta:
         csrf = False
 
@@ -59,7 +45,7 @@ class FilterForm(CleanForm):
     country = SelectField(_l("Country"), validate_choice=False)
 
 
-class TrainingForm(CleanForm):
+class TrainingForm(FlaskForm):
     kind = SelectField(_l("Kind of training"), validators=[_required])
     title_fr = StringField(_l("Title in French"), validators=[_required, Length(max=255)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=255)])
@@ -117,7 +103,7 @@ def country_quotas(text: str, choices: list) -> dict[str, int]:  # type: ignore[
     return quotas
 
 
-class SessionForm(CleanForm):
+class SessionForm(FlaskForm):
     starts = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M",
                                 validators=[InputRequired(message=_time)])
     ends = DateTimeLocalField(_l("Ends"), format="%Y-%m-%dT%H:%M",
@@ -129,7 +115,7 @@ class SessionForm(CleanForm):
     language = SelectField(_l("Language"), validators=[_required])
 
 
-class QuestionForm(CleanForm):
+class QuestionForm(FlaskForm):
     question_kind = SelectField(_l("Kind of answer"), choices=list(QUESTION_KIND_LABELS.items()))
     label = StringField(_l("Question"), validators=[_required, Length(max=300)])
     choices = TextAreaField(_l("Answers to choose from (one per line)"),
@@ -137,14 +123,14 @@ class QuestionForm(CleanForm):
     required = BooleanField(_l("An answer is required"), default=True)
 
 
-class ActionForm(CleanForm):
+class ActionForm(FlaskForm):
     """A button that changes something: only the CSRF token and an optional note."""
 
     note = StringField(_l("Note for the person (optional)"),
                        validators=[Optional(), Length(max=500)])
 
 
-class ApplyForm(CleanForm):
+class ApplyForm(FlaskForm):
     """The intake questions of one training become its fields (``question_<id>``)."""
 
 
@@ -169,7 +155,7 @@ def apply_form(training: Training) -> ApplyForm:
     return TrainingApplyForm()
 
 
-class CoachingSlotForm(CleanForm):
+class CoachingSlotForm(FlaskForm):
     topic = StringField(_l("Topic"), validators=[_required, Length(max=255)])
     coach_email = EmailField(_l("E-mail of the coach (empty: yourself)"), validators=[
         Optional(), Email(message=_l("Please enter a valid e-mail address."))])
