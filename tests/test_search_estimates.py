@@ -48,6 +48,9 @@ def test_a_very_common_word_gets_estimated_counts_and_the_page_says_so(
     assert f"Environ {common['total']}" in page.replace("\u202f", "").replace("\xa0", "")
     assert "≈" in page and "estimés sur un échantillon" in page
 
+    last = api(client, q="migrations", page=RECORDS // 10)  # past the real end, or the estimate's
+    assert last["results"] and last["page"] == public // 10 and last["estimated"] is True
+
     rare = api(client, q="sécheresse")
     assert (rare["estimated"], rare["total"]) == (False, 18)  # 20, two of them members-only
     assert "≈" not in client.get("/search?q=secheresse").get_data(as_text=True)

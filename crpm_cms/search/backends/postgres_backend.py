@@ -145,11 +145,14 @@ class PostgresBackend:
             facets, total, estimated = self._facets(where, params)
             start = (request.page - 1) * request.per_page
             hits = []
-            if start < total:
+            if start < total or estimated:
                 sql = page_sql(request, rights, where, total, start)
                 rows = db.session.execute(text(sql), {**params, "limit": request.per_page,
                                                       "offset": start})
                 hits = [_hit(row) for row in rows]
+            if estimated and start and not hits:  # past the real end: the pager needs it
+                facets = _facet_counts(where, params)
+                total, estimated = sum(facets["kind"].values()), False
         finally:
             if tsquery:
                 db.session.execute(text("SET LOCAL enable_seqscan = on"))
