@@ -168,6 +168,12 @@ def register_search_kinds() -> dict[str, str] | None:
 
 
 @hookspec
+def register_search_types() -> dict[str, str] | None:
+    """Labels (lazy, translated) of the ``type`` values the plugin's search documents carry that
+    are not taxonomy terms, for the Type facet on ``/search``."""
+
+
+@hookspec
 def register_commands(cli: click.Group) -> None:
     """Add click commands or a group (``crpm <plugin> …``) to the ``crpm`` command."""
 

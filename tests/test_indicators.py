@@ -335,6 +335,9 @@ def test_menu_home_block_search_and_the_plugin_switched_off(app: Flask,
     assert hits["/indicators/CRPM-01"]["countries"] == ["SN"]
     by_target = client.get("/api/v1/search?q=coût&theme=6").json["results"]
     assert [hit["url"] for hit in by_target] == ["http://localhost/indicators/CRPM-02"]  # GCM 6
+    facets = text(client, "/search?q=disparues&kind=indicator&ui_lang=fr")[1]
+    facets = facets[facets.index('class="search-facets"'):facets.index("</aside>")]
+    assert "Nombre" in facets and ">number<" not in facets  # its kind of value, labelled
 
     enter_values(app, "CRPM-01", BY_SEX[6:])
     pages = ["/indicators/", "/indicators/CRPM-01", "/indicators/CRPM-01/data.csv",

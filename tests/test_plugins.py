@@ -465,6 +465,12 @@ def check_register_search_kinds(site: Site) -> None:
     assert "Note d'exemple" in page(site.client, "/search?q=eleveurs&ui_lang=fr")[1]
 
 
+def check_register_search_types(site: Site) -> None:
+    add_note(site.app, "Transhumance des troupeaux")
+    assert "Short note" in page(site.client, "/search?q=troupeaux&ui_lang=en")[1]
+    assert "Note brève" in page(site.client, "/search?q=troupeaux&ui_lang=fr")[1]
+
+
 def check_handle_event(site: Site) -> None:
     save_an_organisation(site.app)
     assert recorded_events(site.app)[-1] == "organisation.saved"

@@ -133,7 +133,7 @@ def kind_labels() -> dict[str, str]:
 def facet_labels(results: SearchResults | None,
                  chosen: Mapping[str, str]) -> dict[str, dict[str, str]]:
     """Readable names for facet values and chosen filters: kinds, country names, vocabulary
-    labels, languages."""
+    labels (then the plugins' own type labels), languages."""
     found = results.facets if results else {}
     values = {facet: {*found.get(facet, {}), *([chosen[facet]] if facet in chosen else [])}
               for facet in FACETS}
@@ -143,6 +143,9 @@ def facet_labels(results: SearchResults | None,
     for term in db.session.scalars(select(Term).where(Term.code.in_(codes))) if codes else ():
         labels = themes if term.vocabulary in THEME_VOCABULARIES else types
         labels.setdefault(term.code, term.label)
+    for code, label in current_app.extensions["crpm_search_types"].items():
+        if code in values["type"]:
+            types.setdefault(code, str(label))
     countries = {country.code: country.name for country in db.session.scalars(
         select(Country).where(Country.code.in_(values["country"])))} if values["country"] else {}
     names = {"kind": kind_labels(), "type": types, "theme": themes, "country": countries,
@@ -198,6 +201,9 @@ def init_app(app: Flask) -> None:
     plugins = app.extensions["crpm_plugins"]
     app.extensions["crpm_search_kinds"] = collect_kinds(
         plugins.call_startup_hook("register_search_kinds"))
+    app.extensions["crpm_search_types"] = {
+        code: label for _, declared in plugins.call_startup_hook("register_search_types")
+        for code, label in declared.items()}
     app.extensions.setdefault("crpm_lang_filter_endpoints", set()).update(LANG_FILTER_ENDPOINTS)
     app.after_request(_apply_after_request)
     app.teardown_appcontext(_apply_at_teardown)

@@ -105,6 +105,14 @@ def register_search_kinds() -> dict[str, str]:
 
 
 @hookimpl
+def register_search_types() -> dict[str, str]:
+    """An indicator's ``type`` is its kind of value."""
+    from crpm_plugins.indicators.vocabulary import VALUE_TYPE_LABELS
+
+    return dict(VALUE_TYPE_LABELS)
+
+
+@hookimpl
 def search_documents() -> Iterator[SearchDocument]:
     from crpm_plugins.indicators.search import all_documents
 

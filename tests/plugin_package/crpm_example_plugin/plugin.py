@@ -79,6 +79,11 @@ def register_search_kinds() -> dict[str, str]:
 
 
 @hookimpl
+def register_search_types() -> dict[str, str]:
+    return {"note": _l("Short note")}
+
+
+@hookimpl
 def register_commands(cli: click.Group) -> None:
     from crpm_example_plugin.commands import example_group
 
