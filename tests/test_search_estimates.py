@@ -67,3 +67,24 @@ def test_estimates_count_only_what_the_visitor_may_see(estimating_app: Flask) ->
     anonymous = api(estimating_app.test_client(), q="transhumance")
     assert (anonymous["total"], anonymous["estimated"], anonymous["results"]) == (0, False, [])
     assert all(counts == {} for counts in anonymous["facets"].values())
+
+
+def test_migration_0006_goes_down_and_up_with_the_index_in_place(estimating_app: Flask) -> None:
+    """An existing index gets its sample and its filter lexemes on upgrade, loses them on
+    downgrade, and answers filtered queries again once upgraded."""
+    import flask_migrate
+    from sqlalchemy import text
+
+    filtered = "SELECT count(*) FROM search_entries WHERE document @@ CAST(:q AS tsquery)"
+    with estimating_app.app_context():
+        flask_migrate.downgrade(revision="0005_content_live_index")
+        assert db.session.execute(text(filtered), {"q": "'country:CI'"}).scalar() == 0
+        db.session.rollback()
+        flask_migrate.upgrade(revision="core@head")
+        assert db.session.execute(text(filtered), {"q": "'country:CI'"}).scalar() == RECORDS // 4
+        assert db.session.execute(text(
+            "SELECT count(DISTINCT sample) FROM search_entries")).scalar() == 16
+        db.session.rollback()
+    client = estimating_app.test_client()
+    assert api(client, q="sécheresse", country="CI")["total"] == 18  # every 20th is in CI
+    assert api(client, q="sécheresse", country="SN")["total"] == 0

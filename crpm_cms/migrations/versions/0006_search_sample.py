@@ -32,6 +32,7 @@ POSTGRES_DOWNGRADE = [
     "DROP INDEX IF EXISTS ix_search_entries_newest",
     "DROP INDEX IF EXISTS ix_search_entries_title",
     "DROP INDEX IF EXISTS ix_search_entries_sample",
+    "UPDATE search_entries SET document = ts_delete(document, facet_keys)",
     "ALTER TABLE search_entries DROP COLUMN IF EXISTS sample",
 ]
 
