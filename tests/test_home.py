@@ -13,7 +13,7 @@ from sqlalchemy import insert
 from crpm_cms.content.models import ContentItem
 from crpm_cms.extensions import db
 from crpm_cms.users.models import utcnow
-from tests.conftest import counted_queries
+from tests.conftest import counted_queries, queries_of_page
 from tests.test_feeds import add_item, hidden_items
 
 
@@ -154,3 +154,18 @@ def test_an_item_page_has_its_own_canonical_url_and_title(app: Flask, client) ->
     assert canonical(html) == "http://localhost/news/forum-dakar"
     assert meta(html, "og:url") == "http://localhost/news/forum-dakar"
     assert "Forum national à Dakar" in (meta(html, "og:title") or "")
+
+
+def test_page_query_counts_are_the_same_at_10_and_100_000_items(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
+    """The issue's scale, literally: 100,000 news items and 10,000 publications."""
+    pages = ("/", "/news/", "/notes/", "/api/v1/news", "/api/v1/publications", "/feeds/news.atom",
+             "/organisations/")
+    client.get("/")  # warm up: settings, plugin states
+    bulk_items(app, "news", 10)
+    bulk_items(app, "publication", 10)
+    few = {page: queries_of_page(app, client, page) for page in pages}
+    for start in range(10, 100_000, 20_000):
+        bulk_items(app, "news", min(20_000, 100_000 - start), start=start)
+    bulk_items(app, "publication", 10_000 - 10, start=10)
+    assert {page: queries_of_page(app, client, page) for page in pages} == few
+    assert queries_of_page(app, client, "/news/?page=2500") == few["/news/"]  # the far end
