@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import cached_property
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlsplit
@@ -96,6 +96,11 @@ def without_control_characters(value: Any) -> Any:
     return value
 
 
+def cleaned_pairs(pairs: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """Submitted ``(name, value)`` pairs, their values without control characters."""
+    return ((name, CONTROL_CHARACTERS.sub("", value)) for name, value in pairs)
+
+
 class CleanFormDataParser(FormDataParser):
     """Form fields are cleaned once, as they are parsed, so no form or view sees a NUL."""
 
@@ -103,9 +108,7 @@ class CleanFormDataParser(FormDataParser):
               options: dict[str, str] | None = None) -> tuple[IO[bytes], MultiDict[str, Any],
                                                                 MultiDict[str, Any]]:
         stream, form, files = super().parse(stream, mimetype, content_length, options)
-        cleaned = self.cls((name, CONTROL_CHARACTERS.sub("", value))
-                           for name, value in form.items(multi=True))
-        return stream, cleaned, files
+        return stream, self.cls(cleaned_pairs(form.items(multi=True))), files
 
 
 class CleanRequest(Request):
@@ -119,8 +122,7 @@ class CleanRequest(Request):
         """Werkzeug's parsing (invalid bytes stay percent-encoded), then the cleaning."""
         pairs = parse_qsl(self.query_string.decode(), keep_blank_values=True,
                           errors="werkzeug.url_quote")
-        return self.parameter_storage_class(
-            (name, CONTROL_CHARACTERS.sub("", value)) for name, value in pairs)
+        return self.parameter_storage_class(cleaned_pairs(pairs))
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
         return without_control_characters(super().get_json(force=force, silent=silent,

@@ -184,14 +184,17 @@ def with_plugin_paths(document: dict[str, Any], extras: Iterable[ApiPaths]) -> d
             document["paths"].setdefault(path, item)
         for name, schema in extra.schemas.items():
             schemas.setdefault(name, schema)
+        # Amended by copy: path items and schemas may be shared beyond this one document.
         for path, parameters in extra.parameters.items():
-            operation = document["paths"].get(path, {}).get("get")
-            if operation is not None:
-                known = {parameter["name"] for parameter in operation.get("parameters", [])}
-                operation["parameters"] = [*operation.get("parameters", []), *(
-                    parameter for parameter in parameters if parameter["name"] not in known)]
+            item = document["paths"].get(path, {})
+            if "get" in item:
+                present = item["get"].get("parameters", [])
+                known = {parameter["name"] for parameter in present}
+                added = [parameter for parameter in parameters if parameter["name"] not in known]
+                document["paths"][path] = {**item, "get": {**item["get"],
+                                                           "parameters": [*present, *added]}}
         for name, properties in extra.properties.items():
-            if name in schemas:  # copied: the core's schemas are shared by every document
+            if name in schemas:
                 schemas[name] = {**schemas[name], "properties": {
                     **properties, **schemas[name].get("properties", {})}}
     return document

@@ -189,11 +189,10 @@ def openapi_paths() -> ApiPaths:
                 "schema": {"type": "string", "enum": values}}
 
     strings = {"type": "array", "items": {"type": "string"}}
+    number, string = {"type": ["number", "null"]}, {"type": ["string", "null"]}
     place = {"type": "object", "description": "Public point: rounded to its precision",
-             "properties": {name: {"type": ["number", "null"]}
-                            for name in ("latitude", "longitude")} | {
-                 name: {"type": ["string", "null"]}
-                 for name in ("precision", "city", "region", "country")}}
+             "properties": {"latitude": number, "longitude": number, "precision": string,
+                            "city": string, "region": string, "country": string}}
     return ApiPaths(
         parameters={"/organisations": [
             query("target_group", "Target group code (map plugin)",
