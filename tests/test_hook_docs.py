@@ -1,5 +1,5 @@
 """The plugin API reference stays true: every hook spec is documented, in the code and in
-``docs/plugins.md``, with the signature it really has."""
+``docs/plugins/hooks.md``, with the signature it really has."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from crpm_cms import hookspecs
 
-DOCS = Path(__file__).parent.parent / "docs" / "plugins.md"
+DOCS = Path(__file__).parent.parent / "docs" / "plugins" / "hooks.md"
 REFERENCE_HEADING = "## Hook reference"
 
 SPECS = {
@@ -49,9 +49,9 @@ def test_every_hook_spec_has_a_docstring(name: str) -> None:
 @pytest.mark.parametrize("name", sorted(SPECS))
 def test_every_hook_is_documented_with_its_signature(name: str) -> None:
     sections = reference_sections()
-    assert name in sections, f"docs/plugins.md has no '### {name}' heading"
+    assert name in sections, f"docs/plugins/hooks.md has no '### {name}' heading"
     documented = re.search(rf"^def {name}\(.*$", sections[name], re.MULTILINE)
-    assert documented, f"docs/plugins.md shows no `def {name}(…)` under '### {name}'"
+    assert documented, f"docs/plugins/hooks.md shows no `def {name}(…)` under '### {name}'"
     function = ast.parse(documented.group(0) + ": ...").body[0]
     assert isinstance(function, ast.FunctionDef)
     names = [argument.arg for argument in function.args.args]
