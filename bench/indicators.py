@@ -2,7 +2,7 @@
 
 For each chart page, what a first (cold) visit transfers — the HTML and every file it links to
 (style sheets, icon, scripts, images) — uncompressed and gzip-compressed as a reverse proxy would
-serve it, against the 100 KB budget of DESIGN.md; the SQL queries the page runs; and its median
+serve it, against the 100 KB budget (docs/benchmarks.md); the SQL queries it runs; and its median
 time in-process. Two data sets: the demo values (6 countries x 6 years, by sex), then a large one
 (9 countries x 30 years, by sex and age group) to show what grows with the data.
 Runs on a throwaway SQLite database.

@@ -17,7 +17,7 @@ from tests.browser.conftest import CHROMIUM_ARGS, PHONE, sign_in  # noqa: F401
 pytestmark = pytest.mark.browser
 pytest.importorskip("crpm_plugins.indicators.models")
 
-CHART_BUDGET = 100 * 1024  # bytes transferred, compressed (DESIGN.md "Budgets")
+CHART_BUDGET = 100 * 1024  # bytes transferred, compressed (docs/benchmarks.md#budgets)
 CHART_PAGE = "/indicators/CRPM-01"
 
 

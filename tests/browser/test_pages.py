@@ -13,7 +13,7 @@ from tests.browser.conftest import PHONE, serve, sign_in
 pytestmark = pytest.mark.browser
 
 BLOCKING_IMPACTS = {"serious", "critical"}
-HOME_BUDGET = 100 * 1024  # bytes, images aside (DESIGN.md "Budgets")
+HOME_BUDGET = 100 * 1024  # bytes, images aside (docs/benchmarks.md#budgets)
 
 
 @pytest.fixture
