@@ -31,7 +31,8 @@ from crpm_cms.config import database_uri  # noqa: E402
 from crpm_cms.extensions import db  # noqa: E402
 from crpm_cms.registrations import services as registrations  # noqa: E402
 from crpm_cms.registrations.models import Registration  # noqa: E402
-from crpm_cms.users.models import User, utcnow  # noqa: E402
+from crpm_cms.users.models import User
+from crpm_cms.timezones import utcnow
 
 PROCESSES, THREADS = 4, 8
 

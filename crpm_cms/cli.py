@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -270,15 +271,26 @@ jobs_group = click.Group("jobs", help="Periodic jobs of the enabled plugins (run
 @with_appcontext
 def jobs_run(names: tuple[str, ...]) -> None:
     """Run every job of the enabled plugins, or only the named ones."""
+    from crpm_cms.mail import MissingSiteUrl, external_links
+
     registry = current_app.extensions["crpm_plugins"]
+    not_run = []
     for job_name, (plugin_name, job) in sorted(current_app.extensions["crpm_jobs"].items()):
         if names and job_name not in names:
             continue
         if not registry.is_enabled(plugin_name):
             click.echo(f"{job_name}: skipped, plugin {plugin_name} is disabled.")
             continue
-        result = job.run()
+        try:
+            with external_links() if job.sends_links else nullcontext():
+                result = job.run()
+        except MissingSiteUrl as error:
+            click.echo(f"{job_name}: not run. {error}", err=True)
+            not_run.append(job_name)
+            continue
         click.echo(f"{job_name}: {result if result is not None else 'done'}")
+    if not_run:
+        raise SystemExit(1)
 
 
 def register_core_commands(group: click.Group) -> None:

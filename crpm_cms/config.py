@@ -31,6 +31,7 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_PASSWORD": None,
     "MAIL_SENDER": "noreply@crpm.local",
     "MAIL_TIMEOUT": 10,
+    "SITE_URL": None,  # public address (https://…), for links in e-mails sent by jobs
     "RATELIMIT_STORAGE_URI": "memory://",
     "LOGIN_RATE_LIMIT": "10 per minute",
     "TRUSTED_PROXIES": 0,  # reverse proxies in front; their X-Forwarded-* headers are believed
@@ -113,6 +114,10 @@ def validate(config: Mapping[str, Any]) -> None:
     for key in _INT_KEYS:
         if not isinstance(config.get(key), int) or config[key] < 0:
             raise ConfigError(f"{key} must be a positive whole number, not {config.get(key)!r}.")
+    site_url = config.get("SITE_URL")
+    if site_url and not str(site_url).startswith(("http://", "https://")):
+        raise ConfigError(f"SITE_URL must be an address such as https://reseau-crpm.org, "
+                          f"not {site_url!r}.")
     if not config.get("SECRET_KEY") and not (config["TESTING"] or config["DEBUG"]):
         raise ConfigError(
             "SECRET_KEY is not set. Run `crpm init` to write one into the instance folder, "

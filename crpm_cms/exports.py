@@ -10,18 +10,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
 from flask import Response
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_MAX_CELL = 32_767  # characters a spreadsheet cell may hold
+# control characters an XLSX file cannot hold (openpyxl refuses them)
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 Cell = str | int | float | bool | date | datetime | None
 
@@ -54,6 +55,8 @@ def _xlsx_cell(value: Any) -> Cell:
 def xlsx_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]],
                title: str = "Export") -> bytes:
     """One-sheet XLSX workbook; text cells are stored as text, never as formulas."""
+    from openpyxl import Workbook  # slow to import: only when someone exports
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31] or "Export")
     sheet.append([_xlsx_cell(name) for name in header])

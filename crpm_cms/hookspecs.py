@@ -5,7 +5,7 @@ event hooks (``menu_items``, ``template_slot``, ``dashboard_widgets``, ``handle_
 on *enabled* plugins, so switching a plugin off in the admin hides it on the next request. The
 search hooks (``search_documents``, ``search_document``) run on every loaded plugin: the index
 keeps a disabled plugin's records and each query leaves them out. Implement a hook with
-``@hookimpl`` and any subset of its arguments. ``docs/plugins.md`` documents each hook; a test
+``@hookimpl`` and any subset of its arguments. ``docs/plugins/hooks.md`` documents each hook; a test
 keeps the two in step.
 """
 
@@ -65,11 +65,16 @@ class Setting:
 
 @dataclass(frozen=True)
 class Job:
-    """Work run by ``crpm jobs run`` (from cron); it must be idempotent."""
+    """Work run by ``crpm jobs run`` (from cron); it must be idempotent.
+
+    ``sends_links``: the job e-mails links, so it runs inside ``external_links()`` and is not
+    run (with a message, exit status 1) while the site's address (``SITE_URL``) is unknown.
+    """
 
     name: str
     run: Callable[[], Any]
     description: str = ""
+    sends_links: bool = False
 
 
 @dataclass(frozen=True)

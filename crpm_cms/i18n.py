@@ -10,6 +10,32 @@ LANGUAGE_COOKIE = "crpm_lang"
 LANGUAGE_NAMES = {"fr": "Français", "en": "English"}
 
 
+def current_language() -> str:
+    """The language of this request's pages (``fr`` outside a request unless configured)."""
+    locale = get_locale()
+    return locale.language if locale is not None else current_app.config["DEFAULT_LANGUAGE"]
+
+
+def localised(fr: str | None, en: str | None, language: str | None = None) -> str:
+    """The text in ``language`` (default: the visitor's); the French one where the English is
+    missing, so a record translated only in part never shows an empty text."""
+    first, other = (en, fr) if (language or current_language()) == "en" else (fr, en)
+    return first or other or ""
+
+
+def localised_field(record: object, name: str, language: str | None = None) -> str:
+    """``localised`` on a record's ``<name>_fr`` and ``<name>_en`` attributes."""
+    return localised(getattr(record, f"{name}_fr", None), getattr(record, f"{name}_en", None),
+                     language)
+
+
+def language_of(user: object | None) -> str:
+    """The language a person reads e-mails in: their preference when the site offers it."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = getattr(user, "language", None)
+    return chosen if chosen in languages else current_app.config["DEFAULT_LANGUAGE"]
+
+
 def select_locale() -> str:
     languages: list[str] = current_app.config["LANGUAGES"]
     if not has_request_context():

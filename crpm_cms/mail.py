@@ -1,16 +1,22 @@
-"""Outgoing mail: SMTP when ``MAIL_SERVER`` is set, otherwise ``.eml`` files in the outbox."""
+"""Outgoing mail: SMTP when ``MAIL_SERVER`` is set, otherwise ``.eml`` files in the outbox; and
+where the links in an e-mail point when no request gives the site's address."""
 
 from __future__ import annotations
 
+import functools
 import smtplib
 import uuid
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 from typing import Any
 
-from flask import current_app, render_template
+import click
+from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 
 from crpm_cms.settings.services import get_setting
 
@@ -55,3 +61,47 @@ def send_mail(to: str, template: str, language: str | None = None, **context: An
         deliver(message)
     except (OSError, smtplib.SMTPException):
         current_app.logger.exception("Could not send %r to %s", template, to)
+
+
+class MissingSiteUrl(RuntimeError):
+    """An e-mail with links is written outside a request and the site's address is unknown."""
+
+
+def external_links(site_url: str | None = None) -> AbstractContextManager[object]:
+    """Inside this block ``url_for(..., _external=True)`` gives addresses a reader can follow.
+
+    ``site_url`` (a command's ``--site-url``) wins; otherwise a request gives its own address,
+    and outside one (cron, ``crpm jobs run``) the ``SITE_URL`` setting (``CRPM_SITE_URL``) or
+    Flask's ``SERVER_NAME`` does. With none of them, ``MissingSiteUrl`` says what to set.
+    """
+    if site_url and not site_url.startswith(("http://", "https://")):
+        raise MissingSiteUrl(_("The site's address starts with https:// or http://, as in "
+                               "https://reseau-crpm.org."))
+    if not site_url and has_request_context():
+        return nullcontext()
+    base = (site_url or current_app.config.get("SITE_URL") or "").rstrip("/")
+    if base:
+        return current_app.test_request_context("/", base_url=base)
+    if current_app.config.get("SERVER_NAME"):
+        return nullcontext()
+    raise MissingSiteUrl(_("Set SITE_URL (CRPM_SITE_URL), the public address of the site such as "
+                           "https://reseau-crpm.org, or pass --site-url: e-mailed links must "
+                           "point to it."))
+
+
+def site_url_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command that e-mails links a ``--site-url`` option; its body runs inside
+    ``external_links(site_url)`` and a missing address stops it with the message. Put it under
+    ``@with_appcontext``."""
+
+    @click.option("--site-url", help="Public address of the site for the links in the e-mails, "
+                                     "e.g. https://reseau-crpm.org (default: SITE_URL).")
+    @functools.wraps(command)
+    def run(*args: Any, site_url: str | None = None, **kwargs: Any) -> Any:
+        try:
+            with external_links(site_url):
+                return command(*args, **kwargs)
+        except MissingSiteUrl as error:
+            raise click.ClickException(str(error)) from None
+
+    return run

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Flask, current_app, request
-from flask_login import current_user
 from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
@@ -13,16 +10,13 @@ from markupsafe import Markup
 from crpm_cms.hookspecs import MenuItem
 from crpm_cms.permissions import can
 from crpm_cms.settings.services import get_setting
-
-
-def _visitor() -> Any:
-    return current_user if current_user and current_user.is_authenticated else None
+from crpm_cms.users.auth import visitor
 
 
 def menu() -> list[MenuItem]:
     """Navigation from the core and enabled plugins, in order."""
     hook = current_app.extensions["crpm_plugins"].enabled_hook("menu_items")
-    items = [item for answer in hook(user=_visitor()) for item in answer or ()]
+    items = [item for answer in hook(user=visitor()) for item in answer or ()]
     return sorted(items, key=lambda item: (item.order, item.label))
 
 

@@ -33,6 +33,7 @@ FAST_HASHING = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST": 1024, "ARGON2_PARAL
 
 def base_config(instance: Path, database_url: str) -> dict:
     return {"INSTANCE_PATH": instance, "SECRET_KEY": "test-secret", "TESTING": True,
+            "SITE_URL": "http://localhost",
             "DATABASE_URL": database_url, "LOGIN_RATE_LIMIT": "100000 per minute",
             **FAST_HASHING}
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 from crpm_plugins.training import applications, coaching, services
-from crpm_plugins.training.dates import utcnow
 from crpm_plugins.training.models import CoachingSlot, Training, TrainingCertificate
 from flask import Flask
 from sqlalchemy import select
 
 from crpm_cms.extensions import db
 from crpm_cms.registrations import services as registrations
+from crpm_cms.timezones import utcnow
 from crpm_cms.users import services as accounts
 from crpm_cms.users.models import User
 

@@ -10,8 +10,8 @@ from datetime import timedelta
 
 from flask import Flask
 
+from crpm_cms.timezones import utcnow
 from crpm_cms.users import services as accounts
-from crpm_cms.users.models import utcnow
 
 LOGIN = 302
 EVERYONE = (200,) * 6

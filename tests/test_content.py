@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,8 +19,8 @@ from crpm_cms.content import services
 from crpm_cms.content.models import ContentItem, Revision
 from crpm_cms.content.sanitize import sanitize_html
 from crpm_cms.extensions import db
+from crpm_cms.timezones import utcnow
 from crpm_cms.users import services as users
-from crpm_cms.users.models import utcnow
 from tests.conftest import Client, queries_of_page, sign_in
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -143,9 +143,8 @@ def test_scheduled_dates_are_typed_in_the_deployments_zone_and_stored_in_utc(app
         save_settings({"country": "MA"})  # Africa/Casablanca
     editor = login("admin")
     item_id = create(editor, publish_at="2030-07-01T12:00")
-    zone = ZoneInfo("Africa/Casablanca")
-    with app.app_context():
-        expected = services.to_utc(datetime(2030, 7, 1, 12, 0), zone)
+    typed = datetime(2030, 7, 1, 12, 0, tzinfo=ZoneInfo("Africa/Casablanca"))
+    expected = typed.astimezone(UTC).replace(tzinfo=None)
     assert stored(app, item_id).publish_at == expected
     assert 'value="2030-07-01T12:00"' in editor.get(f"/editor/{item_id}/edit").get_data(
         as_text=True)

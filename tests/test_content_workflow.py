@@ -12,8 +12,8 @@ from crpm_cms.audit.models import AuditEntry
 from crpm_cms.content import services
 from crpm_cms.content.models import ContentItem
 from crpm_cms.extensions import db
+from crpm_cms.timezones import utcnow
 from crpm_cms.users import services as users
-from crpm_cms.users.models import utcnow
 from tests.conftest import PASSWORD, Client, sign_in
 from tests.test_content import act, create, fresh_client, publish, set_dates, stored
 

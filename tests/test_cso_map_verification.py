@@ -107,7 +107,7 @@ def test_the_edit_link_sends_a_proposal_in_the_organisations_name(
 
 def test_links_need_the_sites_address_outside_a_request(app: Flask, make_app, records,  # type: ignore[no-untyped-def]
                                                         inbox, smtp) -> None:
-    missing = remind(app)
+    missing = remind(make_app(SITE_URL=None))
     assert missing.exit_code != 0 and "SITE_URL" in missing.output
     assert inbox.messages == []
     _inbox, port = smtp

@@ -15,7 +15,7 @@ from crpm_cms.extensions import db
 from crpm_cms.library.models import LibraryDocument
 from crpm_cms.organisations import services as organisations
 from crpm_cms.taxonomies.models import Term
-from crpm_cms.users.models import utcnow
+from crpm_cms.timezones import utcnow
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

@@ -21,7 +21,7 @@ TEMPLATE_DIRS = [ROOT / "crpm_cms", ROOT / "themes", ROOT / "plugins"]
 VISIBLE_ATTRIBUTES = {"alt", "title", "placeholder", "aria-label"}
 LETTERS = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
 # Each catalogue and the source folders whose messages it must translate: the core's (with the
-# themes), then one per built-in plugin, which ships its own (see docs/plugins.md).
+# themes), then one per built-in plugin, which ships its own (see docs/plugins/writing.md).
 CATALOGUES = {"core": (ROOT / "crpm_cms" / "translations", ("crpm_cms", "themes"))} | {
     folder.name: (folder / "translations", (f"plugins/{folder.name}",))
     for folder in sorted((ROOT / "plugins").iterdir()) if (folder / "translations").is_dir()

@@ -139,6 +139,19 @@ def test_a_deployment_adds_a_national_framework_as_data(app: Flask, client: Flas
     assert "T-1" in text(client, "/indicators/?lang=en")[1]
 
 
+def test_an_english_visitor_reads_the_french_text_where_there_is_no_english(
+        app: Flask, client: FlaskClient) -> None:
+    with app.app_context():
+        indicator = db.session.scalars(select(Indicator).order_by(Indicator.code)).first()
+        assert indicator is not None
+        indicator.name_en, indicator.definition_en = "", ""
+        db.session.commit()
+        code, name, definition = indicator.code, indicator.name_fr, indicator.definition_fr
+    status, body = text(client, f"/indicators/{code}?lang=en")
+    assert status == 200
+    assert f"<h1>{name}</h1>" in body and f'<p class="lead">{definition}</p>' in body
+
+
 BROKEN = [
     ({"disaggregations": ["colour"]}, "unknown disaggregation(s) colour"),
     ({"frameworks": {"gcm": ["99"]}}, "gcm has no target '99'"),

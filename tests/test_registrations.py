@@ -14,7 +14,8 @@ from crpm_cms.hookspecs import Event, hookimpl
 from crpm_cms.registrations import services as registrations
 from crpm_cms.registrations.models import RegistrationActivity, RegistrationQuota
 from crpm_cms.registrations.services import RegistrationError
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.timezones import utcnow
+from crpm_cms.users.models import User
 
 
 class Recorder:

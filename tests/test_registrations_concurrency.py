@@ -25,7 +25,8 @@ from crpm_cms.registrations.models import (
     RegistrationQuota,
     RegistrationTransition,
 )
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.timezones import utcnow
+from crpm_cms.users.models import User
 from tests.conftest import base_config
 from tests.test_registrations import Recorder, make_people, seats_taken
 

@@ -17,7 +17,8 @@ from crpm_cms.registrations.models import (
 )
 from crpm_cms.registrations.rules import OFFER_STATES, holds_seat
 from crpm_cms.registrations.services import STATES, TRANSITIONS, RegistrationError
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.timezones import utcnow
+from crpm_cms.users.models import User
 from tests.test_registrations import Recorder, ctx, make_people, recorder, seats_taken
 
 __all__ = ["ctx", "recorder"]  # fixtures shared with test_registrations
@@ -90,7 +91,7 @@ def test_every_state_against_one_action(ctx, recorder, action):
     assert {state: problem for state, problem in problems.items() if problem} == {}
 
 
-# The table of the README's "Registrations (core service)" section, written out independently.
+# The table of docs/registrations.md, written out independently.
 CONTRACT = """
 register: none withdrawn cancelled expired rejected -> registered
 apply: none withdrawn cancelled expired rejected -> applied

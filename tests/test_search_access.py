@@ -82,7 +82,7 @@ def add_records(app: Flask) -> int:
 
         content.apply_action(content.db.session.get(content.ContentItem, unpublished),
                              "unpublish", author(app))
-    from crpm_cms.users.models import utcnow
+    from crpm_cms.timezones import utcnow
 
     return utcnow().year
 

@@ -68,6 +68,7 @@ def test_bad_training_input_gets_a_clear_error_and_changes_nothing(
             "timezone": "Africa/Dakar", "offer_days": "7"}
     cases = [({"quota_countries": "Sénégal: beaucoup"}, "SN=5, CI=4"),
              ({"capacity": "0"}, "Between 1 and 10,000"), ({"timezone": "Mars/Olympus"}, ""),
+             ({"timezone": "Etc/GMT-3"}, ""),  # a fixed offset: not a zone people live in
              ({"applications_open": "2026-02-10", "applications_close": "2026-02-01"},
               "Applications must close after they open"),
              ({"country": "CI"}, "You cannot manage trainings of this country"),

@@ -8,7 +8,6 @@ import csv
 import html
 import io
 
-from crpm_plugins.training.dates import utcnow
 from crpm_plugins.training.models import Training
 from openpyxl import load_workbook
 from sqlalchemy import update
@@ -16,6 +15,7 @@ from sqlalchemy import update
 from crpm_cms.extensions import db
 from crpm_cms.plugin_system import services as plugin_services
 from crpm_cms.registrations.models import Registration
+from crpm_cms.timezones import utcnow
 from tests.test_training_helpers import (
     make_member,
     make_members,

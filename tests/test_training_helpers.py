@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from crpm_plugins.training import applications, services
-from crpm_plugins.training.dates import utcnow
 from crpm_plugins.training.models import Training
 from flask import Flask
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from crpm_cms.extensions import db
 from crpm_cms.organisations import services as organisations
 from crpm_cms.registrations import services as registrations
 from crpm_cms.registrations.models import Registration, RegistrationTransition
+from crpm_cms.timezones import utcnow
 from crpm_cms.users import services as accounts
 from crpm_cms.users.models import User
 from tests.conftest import PASSWORD, Client

@@ -9,12 +9,12 @@ import html
 from datetime import timedelta
 from email.header import decode_header, make_header
 
-from crpm_plugins.training.dates import utcnow
 from sqlalchemy import update
 
 from crpm_cms.extensions import db
 from crpm_cms.registrations.models import Registration
 from crpm_cms.registrations.rules import TRANSITIONS
+from crpm_cms.timezones import utcnow
 from tests.test_training_helpers import (
     PATHS,
     make_member,

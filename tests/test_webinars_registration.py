@@ -16,8 +16,8 @@ from sqlalchemy import select
 
 from crpm_cms.extensions import db
 from crpm_cms.registrations.models import Registration, RegistrationActivity
+from crpm_cms.timezones import utcnow
 from crpm_cms.users import services as users
-from crpm_cms.users.models import utcnow
 from tests.test_webinars import (
     SECRET_LINK,
     add_event,

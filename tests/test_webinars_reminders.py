@@ -16,7 +16,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from crpm_cms.extensions import db
-from crpm_cms.users.models import utcnow
+from crpm_cms.timezones import utcnow
 from tests.test_webinars import SECRET_LINK, add_event, add_member, browser
 from tests.test_webinars_calendar import message_parts, subject
 
@@ -112,7 +112,7 @@ def test_a_moved_event_gets_new_reminders_and_cron_needs_the_site_address(
     assert reminders_of(inbox) == Counter({(ana, "Bientôt : Déplacé"): 1,
                                            (ana, "Rappel : Déplacé"): 1})
 
-    without_address = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    without_address = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, SITE_URL=None)
     refused = without_address.test_cli_runner().invoke(args=["webinars", "send-reminders"])
     assert refused.exit_code == 1 and "Set SITE_URL (CRPM_SITE_URL)" in refused.output
     from crpm_cms.plugin_system.services import set_enabled

@@ -23,6 +23,7 @@ from crpm_cms.extensions import db
 from crpm_cms.mail import send_mail
 from crpm_cms.organisations import services as organisation_services
 from crpm_cms.organisations.models import Organisation
+from crpm_cms.pagination import page_number
 from crpm_cms.permissions import require
 from crpm_cms.plugin_system import services as plugin_system
 from crpm_cms.settings.services import get_setting, save_settings
@@ -37,10 +38,6 @@ blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 @blueprint.before_request
 def admins_only() -> None:
     require("admin.access")
-
-
-def page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), 100_000)
 
 
 @blueprint.get("/")

@@ -8,7 +8,6 @@ attached to the field, never as a server error.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
@@ -25,67 +24,18 @@ from crpm_cms.extensions import db
 from crpm_cms.library import services as library
 from crpm_cms.library.models import LibraryDocument
 from crpm_cms.library.queries import visible_documents
+from crpm_cms.pagination import InvalidRequest, Page, page_arguments, page_of, whole_number
 from crpm_cms.taxonomies.models import Country, Term
 from crpm_cms.taxonomies.services import THEME_VOCABULARIES
 from crpm_cms.users.models import User
 
-MAX_PER_PAGE = 100
-DEFAULT_PER_PAGE = 20
 KIND_FILTERS = {"news": ("language", "country", "theme"),
                 "publication": ("language", "country", "theme", "type")}
 DOCUMENT_FILTERS = ("language", "country", "theme", "type", "year")
 API_NAMES = {"document_type": "type"}  # the library's field names, as the API calls them
 
 
-class InvalidRequest(ValueError):
-    """What the caller sent cannot be used; ``fields`` maps each wrong field to its message."""
-
-    def __init__(self, message: str, fields: Mapping[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.fields = dict(fields or {})
-
-
 # -- reading --------------------------------------------------------------------------------------
-
-
-def _whole_number(args: Mapping[str, str], name: str, default: int | None, low: int,
-                  high: int) -> int | None:
-    raw = args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = low - 1
-    if not low <= value <= high:
-        raise InvalidRequest(_("Invalid query."), {
-            name: _("Give a whole number from %(low)d to %(high)d.", low=low, high=high)})
-    return value
-
-
-def page_arguments(args: Mapping[str, str]) -> tuple[int, int]:
-    """``page`` and ``per_page`` (at most 100), or InvalidRequest."""
-    page = _whole_number(args, "page", 1, 1, 1_000_000)
-    per_page = _whole_number(args, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
-    assert page is not None and per_page is not None
-    return page, per_page
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of results. No total: counting every match costs as much as reading them all,
-    which would make each page slower as the site grows."""
-
-    items: list[Any]
-    page: int
-    per_page: int
-    has_next: bool
-
-
-def page_of(query: Select, page: int, per_page: int) -> Page:  # type: ignore[type-arg]
-    """Rows of ``page``; one more is read to know whether a next page exists."""
-    rows = list(db.session.scalars(query.offset((page - 1) * per_page).limit(per_page + 1)))
-    return Page(rows[:per_page], page, per_page, len(rows) > per_page)
 
 
 def live_content(kind: str, args: Mapping[str, str]) -> Page:
@@ -116,7 +66,7 @@ def visible_content(user: User | None, kind: str, slug: str) -> ContentItem | No
 def documents(user: User | None, args: Mapping[str, str]) -> Page:
     """A page of the documents this caller may see, newest first, filtered."""
     page, per_page = page_arguments(args)
-    year = _whole_number(args, "year", None, 1000, 9999)
+    year = whole_number(args, "year", None, 1000, 9999)
     query = visible_documents(user)
     values = {name: args.get(name) for name in DOCUMENT_FILTERS if args.get(name)}
     if "language" in values:

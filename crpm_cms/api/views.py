@@ -25,18 +25,15 @@ from crpm_cms.library.models import LibraryDocument
 from crpm_cms.library.queries import visible_documents
 from crpm_cms.organisations import services as organisations
 from crpm_cms.organisations.models import Organisation
+from crpm_cms.pagination import InvalidRequest, page_links
 from crpm_cms.permissions import can
 from crpm_cms.search.views import search_json
 from crpm_cms.taxonomies.services import THEME_VOCABULARIES, countries, terms
-from crpm_cms.users.auth import load_user_from_bearer
+from crpm_cms.users.auth import load_user_from_bearer, visitor
 from crpm_cms.users.models import User
 
 blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(blueprint)
-
-
-def _visitor() -> Any:
-    return current_user if current_user.is_authenticated else None
 
 
 def organisation_json(organisation: Organisation) -> dict[str, Any]:
@@ -107,7 +104,7 @@ def organisations_list() -> ResponseReturnValue:
         theme=request.args.get("theme") or None, q=request.args.get("q") or None)
     hook = current_app.extensions["crpm_plugins"].enabled_hook("organisation_filters")
     conditions = [condition for answer in hook(args=request.args) for condition in answer or ()]
-    result = organisations.search(_visitor(), filters, max(page, 1), conditions)
+    result = organisations.search(visitor(), filters, max(page, 1), conditions)
     return jsonify(total=result.total, page=result.page, pages=result.pages,
                    results=organisations_json(list(result.items)))
 
@@ -118,7 +115,7 @@ blueprint.add_url_rule("/search", "search", search_json)  # same answers as /sea
 
 @blueprint.get("/organisations/<slug>")
 def organisation(slug: str) -> ResponseReturnValue:
-    found = organisations.get_visible(_visitor(), slug)
+    found = organisations.get_visible(visitor(), slug)
     if found is None:
         abort(404)
     return jsonify(organisations_json([found])[0])
@@ -155,8 +152,8 @@ def refused(error: Refused) -> ResponseReturnValue:
     return response, error.status
 
 
-@blueprint.errorhandler(services.InvalidRequest)
-def invalid_request(error: services.InvalidRequest) -> ResponseReturnValue:
+@blueprint.errorhandler(InvalidRequest)
+def invalid_request(error: InvalidRequest) -> ResponseReturnValue:
     return jsonify(error=str(error), fields=error.fields), 400
 
 
@@ -192,18 +189,6 @@ def content_json(item: ContentItem, translations: list[ContentItem]) -> dict[str
     }
 
 
-def page_links(result: services.Page) -> dict[str, Any]:
-    """``page``, ``per_page`` and the addresses of the next and previous pages (or null)."""
-
-    def link(page: int) -> str:
-        arguments = {**request.args.to_dict(), "page": page}
-        return url_for(request.endpoint or "api.index", _external=True, **arguments)
-
-    return {"page": result.page, "per_page": result.per_page,
-            "next": link(result.page + 1) if result.has_next else None,
-            "previous": link(result.page - 1) if result.page > 1 else None}
-
-
 def content_list(kind: str) -> ResponseReturnValue:
     result = services.live_content(kind, request.args)
     siblings = services.translations(published(kind), ContentItem, result.items)
@@ -213,7 +198,7 @@ def content_list(kind: str) -> ResponseReturnValue:
 
 
 def content_detail(kind: str, slug: str) -> ResponseReturnValue:
-    item = services.visible_content(_visitor(), kind, slug)
+    item = services.visible_content(visitor(), kind, slug)
     if item is None:
         abort(404)
     siblings = services.translations(published(kind), ContentItem, [item])
@@ -285,7 +270,7 @@ def document_json(document: LibraryDocument, translations: list[LibraryDocument]
 
 @blueprint.get("/documents")
 def documents() -> ResponseReturnValue:
-    reader = _visitor()
+    reader = visitor()
     result = services.documents(reader, request.args)
     siblings = services.translations(visible_documents(reader), LibraryDocument, result.items)
     return jsonify(**page_links(result),
@@ -295,7 +280,7 @@ def documents() -> ResponseReturnValue:
 
 @blueprint.get("/documents/<slug>")
 def document(slug: str) -> ResponseReturnValue:
-    reader = _visitor()
+    reader = visitor()
     found = services.visible_document(reader, slug)
     if found is None:
         abort(404)

@@ -9,7 +9,8 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crpm_cms.extensions import db
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.timezones import utcnow
+from crpm_cms.users.models import User
 
 
 class AuditEntry(db.Model):

@@ -5,6 +5,7 @@ The routes belong to the ``content`` blueprint; the rules they apply live in ``s
 
 from __future__ import annotations
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -22,12 +23,12 @@ from crpm_cms.content import revisions as versions
 from crpm_cms.content.forms import PAGE_LABELS, ContentForm, RestoreForm
 from crpm_cms.content.models import KINDS, ContentItem
 from crpm_cms.content.sanitize import sanitize_html
-from crpm_cms.content.views import IMAGE_WIDTH, blueprint, document_types
+from crpm_cms.content.views import IMAGE_WIDTH, blueprint, document_types, local_time
 from crpm_cms.extensions import db
 from crpm_cms.organisations.models import Organisation
-from crpm_cms.organisations.views import theme_choices
 from crpm_cms.permissions import can, countries_for, require
-from crpm_cms.taxonomies.services import countries
+from crpm_cms.taxonomies.services import countries, theme_choices
+from crpm_cms.timezones import deployment_zone, to_utc
 from crpm_cms.uploads import InvalidImage, remove_image, save_image, save_variant
 
 ACTION_LABELS = {"submit": _l("Submit for review"), "publish": _l("Publish"),
@@ -72,7 +73,7 @@ def dashboard() -> ResponseReturnValue:
         abort(403)
     pages = lookups.page_items() if can(current_user, "pages.edit") else None
     return render_template("content/dashboard.html", lists=lookups.dashboard(current_user),
-                           zone=services.deployment_zone(),
+                           zone=deployment_zone(),
                            pages=pages, page_labels=PAGE_LABELS,
                            may_write=can(current_user, "content.write"))
 
@@ -80,7 +81,7 @@ def dashboard() -> ResponseReturnValue:
 # -- the item form ----------------------------------------------------------------------------
 
 
-def item_data(item: ContentItem, zone: ZoneInfo) -> dict[str, object]:
+def item_data(item: ContentItem) -> dict[str, object]:
     return {
         "version": item.version, "title": item.title, "summary": item.summary,
         "body": item.body_html, "language": item.language,
@@ -88,8 +89,8 @@ def item_data(item: ContentItem, zone: ZoneInfo) -> dict[str, object]:
         "country": item.country_code or "", "document_type": item.document_type,
         "themes": [term.id for term in item.themes],
         "organisations": [organisation.id for organisation in item.organisations],
-        "featured": item.featured, "publish_at": services.to_local(item.publish_at, zone),
-        "expires_at": services.to_local(item.expires_at, zone), "cover_alt": item.cover_alt,
+        "featured": item.featured, "publish_at": local_time(item.publish_at),
+        "expires_at": local_time(item.expires_at), "cover_alt": item.cover_alt,
     }
 
 
@@ -99,7 +100,7 @@ def build_form(kind: str, item: ContentItem | None, zone: ZoneInfo) -> ContentFo
     if not form.is_submitted():
         language = get_locale().language if get_locale() else "fr"
         initial = {"language": language, "page": request.args.get("page")}
-        form = ContentForm(data=item_data(item, zone) if item else initial)
+        form = ContentForm(data=item_data(item) if item else initial)
     if item is not None or kind != "page":
         del form.page
     if item is None:
@@ -132,6 +133,10 @@ def optional(form: ContentForm, name: str) -> object:
     return form[name].data if name in form else None
 
 
+def _stored(local: datetime | None, zone: ZoneInfo) -> datetime | None:
+    return to_utc(local, zone) if local else None
+
+
 def data_from(form: ContentForm, zone: ZoneInfo) -> services.ContentData:
     return services.ContentData(
         title=form.title.data or "", summary=form.summary.data or "",
@@ -142,8 +147,8 @@ def data_from(form: ContentForm, zone: ZoneInfo) -> services.ContentData:
         themes=optional(form, "themes") or [],  # type: ignore[arg-type]
         organisations=optional(form, "organisations") or [],  # type: ignore[arg-type]
         featured=bool(optional(form, "featured")),
-        publish_at=services.to_utc(form.publish_at.data, zone),
-        expires_at=services.to_utc(form.expires_at.data, zone),
+        publish_at=_stored(form.publish_at.data, zone),
+        expires_at=_stored(form.expires_at.data, zone),
         cover_alt=optional(form, "cover_alt") or "",  # type: ignore[arg-type]
         remove_cover=bool(optional(form, "remove_cover")),
         page=optional(form, "page"))  # type: ignore[arg-type]
@@ -218,7 +223,7 @@ def save(form: ContentForm, kind: str, item: ContentItem | None,
 
 
 def editor_page(kind: str, item: ContentItem | None) -> ResponseReturnValue:
-    zone = services.deployment_zone()
+    zone = deployment_zone()
     form = build_form(kind, item, zone)
     if form.validate_on_submit():
         response = save(form, kind, item, zone)

@@ -9,7 +9,8 @@ from sqlalchemy import ColumnElement, false, or_, select
 from crpm_cms.content.models import ContentItem
 from crpm_cms.content.services import editable_by, reviewable_by
 from crpm_cms.extensions import db
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.timezones import utcnow
+from crpm_cms.users.models import User
 
 
 def translations(item: ContentItem, user: User | None) -> list[ContentItem]:

@@ -11,7 +11,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from crpm_cms.extensions import db
 from crpm_cms.organisations.models import Organisation
 from crpm_cms.taxonomies.models import Country, Term
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.timezones import utcnow
+from crpm_cms.users.models import User
 
 KINDS = ("news", "publication", "page")
 STATUSES = ("draft", "submitted", "published", "unpublished", "archived")

@@ -11,7 +11,7 @@ from sqlalchemy import Select, case, func, literal, select, union_all
 
 from crpm_cms.content.models import ContentItem
 from crpm_cms.extensions import db
-from crpm_cms.users.models import utcnow
+from crpm_cms.timezones import utcnow
 
 
 def published(kind: str, now: datetime | None = None) -> Select[tuple[ContentItem]]:

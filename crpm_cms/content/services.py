@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import url_for
 from flask_babel import gettext as _
@@ -26,9 +25,9 @@ from crpm_cms.mail import send_mail
 from crpm_cms.organisations.models import Organisation
 from crpm_cms.organisations.services import slugify
 from crpm_cms.permissions import can, countries_for, permissions
-from crpm_cms.settings.services import get_setting
-from crpm_cms.taxonomies.models import Country, Term
-from crpm_cms.users.models import RoleAssignment, User, utcnow
+from crpm_cms.taxonomies.models import Term
+from crpm_cms.timezones import utcnow
+from crpm_cms.users.models import RoleAssignment, User
 
 WRITER, REVIEWER = "writer", "reviewer"
 
@@ -141,29 +140,6 @@ def reviewable_by(user: User | None) -> ColumnElement[bool]:
     """The SQL form of ``may_review``."""
     pages = ContentItem.kind == "page" if can(user, "pages.edit") else false()
     return or_(_scope(user, "content.publish"), pages)
-
-
-# -- dates in the deployment's zone -----------------------------------------------------------
-
-
-def deployment_zone() -> ZoneInfo:
-    """The zone of the deployment's country; UTC for the regional site."""
-    code = get_setting("country")
-    country = db.session.get(Country, code) if code else None
-    return ZoneInfo(country.timezone if country and country.timezone else "UTC")
-
-
-def to_utc(local: datetime | None, zone: ZoneInfo) -> datetime | None:
-    """A wall-clock time typed in ``zone`` → the naive UTC time stored."""
-    if local is None:
-        return None
-    return local.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
-
-
-def to_local(stored: datetime | None, zone: ZoneInfo) -> datetime | None:
-    if stored is None:
-        return None
-    return stored.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
 
 
 # -- saving -----------------------------------------------------------------------------------

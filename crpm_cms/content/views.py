@@ -14,14 +14,15 @@ from crpm_cms.content import lookups, services
 from crpm_cms.content.forms import PublicationFilter
 from crpm_cms.content.models import ContentItem
 from crpm_cms.content.queries import language_first_page, published
+from crpm_cms.pagination import page_number
 from crpm_cms.permissions import require
 from crpm_cms.taxonomies.services import terms
+from crpm_cms.timezones import deployment_zone, to_local
 from crpm_cms.uploads import InvalidImage, save_image, send_image
 
 blueprint = Blueprint("content", __name__)
 
 PAGE_SIZE = 20
-MAX_PAGE = 100_000
 IMAGE_WIDTH = 1200  # body images and covers are capped at this size
 ITEM_ENDPOINTS = {"news": "content.news_item", "publication": "content.publication"}
 PAGE_ENDPOINTS = {"about": "site.about", "contact": "site.contact", "legal": "site.legal_notice",
@@ -57,12 +58,8 @@ def labels() -> dict[str, object]:
 
 
 def local_time(moment: datetime | None) -> datetime | None:
-    """A stored (UTC) time on the deployment's clock, for the editor's pages."""
-    return services.to_local(moment, services.deployment_zone())
-
-
-def page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
+    """A stored (UTC) time on the deployment's clock, for the editor's pages and forms."""
+    return to_local(moment, deployment_zone()).replace(tzinfo=None) if moment else None
 
 
 def document_types() -> dict[str, str]:

@@ -25,7 +25,7 @@ from crpm_cms.library.models import LibraryDocument
 from crpm_cms.library.queries import visible_documents
 from crpm_cms.organisations import services as organisations
 from crpm_cms.settings.services import get_setting
-from crpm_cms.users.models import utcnow
+from crpm_cms.timezones import utcnow
 
 FEED_SIZE = 30
 SITEMAP_MAX_URLS = 50_000  # the sitemap protocol's limit per file; beyond it, an index

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 from crpm_cms.extensions import db
 from crpm_cms.organisations.models import Organisation
 from crpm_cms.taxonomies.models import Country, Term
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.timezones import utcnow
+from crpm_cms.users.models import User
 
 ACCESS_LEVELS = ("public", "members")
 TEXT_STATUSES = ("extracted", "no_text", "failed", "not_applicable")

@@ -40,8 +40,9 @@ from crpm_cms.organisations.services import slugify
 from crpm_cms.permissions import can
 from crpm_cms.taxonomies.models import Country, Term
 from crpm_cms.taxonomies.services import THEME_VOCABULARIES, terms
+from crpm_cms.timezones import utcnow
 from crpm_cms.uploads import upload_folder
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.users.models import User
 
 __all__ = ["DocumentData", "DuplicateDocument", "LibraryFilters", "UploadRejected",
            "add_document", "get_visible", "search"]

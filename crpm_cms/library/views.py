@@ -31,9 +31,9 @@ from crpm_cms.library.forms import DeleteForm, DocumentForm, FilterForm, UploadF
 from crpm_cms.library.models import LibraryDocument
 from crpm_cms.library.validation import download_name, format_size
 from crpm_cms.organisations.models import Organisation
-from crpm_cms.organisations.views import page_number, theme_choices
+from crpm_cms.pagination import page_number
 from crpm_cms.permissions import can, require
-from crpm_cms.taxonomies.services import countries
+from crpm_cms.taxonomies.services import countries, theme_choices
 
 blueprint = Blueprint("library", __name__, url_prefix="/library")
 

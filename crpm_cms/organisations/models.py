@@ -8,8 +8,10 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crpm_cms.extensions import db
-from crpm_cms.taxonomies.models import Country, Term, _localised
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.i18n import localised
+from crpm_cms.taxonomies.models import Country, Term
+from crpm_cms.timezones import utcnow
+from crpm_cms.users.models import User
 
 VISIBILITIES = ("public", "members")
 
@@ -64,7 +66,7 @@ class Organisation(db.Model):
 
     @property
     def description(self) -> str:
-        return _localised(self.description_fr, self.description_en) or self.description_fr
+        return localised(self.description_fr, self.description_en)
 
 
 class OrganisationIdentifier(db.Model):

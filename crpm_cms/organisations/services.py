@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -13,7 +14,11 @@ from sqlalchemy import ColumnElement, Select, func, select
 from crpm_cms.events import emit
 from crpm_cms.extensions import db
 from crpm_cms.hookspecs import Event
-from crpm_cms.organisations.models import Organisation, OrganisationIdentifier
+from crpm_cms.organisations.models import (
+    Organisation,
+    OrganisationIdentifier,
+    organisation_themes,
+)
 from crpm_cms.permissions import can, countries_for
 from crpm_cms.taxonomies.models import Country, Term
 from crpm_cms.users.models import User
@@ -214,3 +219,29 @@ def member_count(organisation: Organisation) -> int:
     return db.session.scalar(select(func.count()).select_from(User)
                              .where(User.organisation_id == organisation.id,
                                     User.status == "active")) or 0
+
+
+# -- themes of many organisations at once (lists, exports, statistics) ------------------------
+
+
+def theme_codes_of(ids: Select[tuple[int]] | Sequence[int]) -> dict[int, list[str]]:
+    """Theme and GCM objective codes of these organisations, by organisation id; one query."""
+    found: dict[int, list[str]] = defaultdict(list)
+    for organisation_id, code in db.session.execute(
+            select(organisation_themes.c.organisation_id, Term.code)
+            .join(Term, Term.id == organisation_themes.c.term_id)
+            .where(organisation_themes.c.organisation_id.in_(ids))
+            .order_by(Term.vocabulary, Term.position)):
+        found[organisation_id].append(code)
+    return found
+
+
+def theme_counts(ids: Select[tuple[int]] | Sequence[int]) -> list[tuple[str, str, int]]:
+    """``(vocabulary, code, organisations)`` for the themes these organisations work on, in
+    the vocabularies' order; one query."""
+    rows = db.session.execute(
+        select(Term.vocabulary, Term.code, func.count())
+        .join(organisation_themes, organisation_themes.c.term_id == Term.id)
+        .where(organisation_themes.c.organisation_id.in_(ids))
+        .group_by(Term.vocabulary, Term.code, Term.position).order_by(Term.position))
+    return [(vocabulary, code, count) for vocabulary, code, count in rows]

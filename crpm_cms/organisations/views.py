@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -15,39 +13,22 @@ from crpm_cms.extensions import db
 from crpm_cms.organisations import services
 from crpm_cms.organisations.forms import DeleteForm, FilterForm, OrganisationForm
 from crpm_cms.organisations.models import Organisation
+from crpm_cms.pagination import page_number
 from crpm_cms.permissions import require
-from crpm_cms.taxonomies.models import Term
-from crpm_cms.taxonomies.services import THEME_VOCABULARIES, countries, terms
+from crpm_cms.taxonomies.services import (
+    countries,
+    organisation_kind_labels,
+    theme_choices,
+)
 from crpm_cms.uploads import InvalidImage, remove_image, save_image, send_image
 
 blueprint = Blueprint("organisations", __name__, url_prefix="/organisations")
-
-MAX_PAGE = 100_000  # a larger page number is past the end anyway; keeps OFFSET in range
-
-
-def page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int), 1), MAX_PAGE)
-
-
-def theme_choices(value: Callable[[Term], object]) -> dict[str | None, list[tuple]]:
-    """Theme terms grouped by vocabulary, for ``<optgroup>``s; ``value`` picks the option value."""
-    groups = {"theme": _("Themes"), "gcm_objective": _("Global Compact for Migration objectives")}
-    choices: dict[str | None, list[tuple]] = {groups[v]: [] for v in THEME_VOCABULARIES}
-    for term in terms(*THEME_VOCABULARIES):
-        label = f"{term.code}. {term.label}" if term.vocabulary == "gcm_objective" else term.label
-        choices[groups[term.vocabulary]].append((value(term), label))
-    return choices
-
-
-def kind_labels() -> dict[str, str]:
-    return {term.code: term.label for term in terms("organisation_kind")}
-
 
 @blueprint.get("/")
 def index() -> ResponseReturnValue:
     form = FilterForm(formdata=request.args)
     form.country.choices = [("", _("All countries"))] + [(c.code, c.name) for c in countries()]
-    kinds = kind_labels()
+    kinds = organisation_kind_labels()
     form.kind.choices = [("", _("All kinds")), *kinds.items()]
     form.theme.choices = {None: [("", _("All themes"))]} | theme_choices(lambda t: t.code)
     filters = services.OrganisationFilters(
@@ -73,7 +54,7 @@ def detail(slug: str) -> ResponseReturnValue:
         parent = None
     return render_template(
         "organisations/detail.html", organisation=organisation, parent=parent,
-        kind=kind_labels().get(organisation.kind, organisation.kind),
+        kind=organisation_kind_labels().get(organisation.kind, organisation.kind),
         members=services.member_count(organisation),
         can_edit=services.can_edit(current_user, organisation))
 
@@ -98,7 +79,7 @@ def build_form(organisation: Organisation | None) -> OrganisationForm:
     form.country.choices = [(code, name) for code, name in every_country
                             if allowed is None or code in allowed]
     form.countries.choices = every_country
-    form.kind.choices = list(kind_labels().items())
+    form.kind.choices = list(organisation_kind_labels().items())
     form.themes.choices = theme_choices(lambda t: t.id)
     others = select(Organisation.id, Organisation.name).order_by(Organisation.name)
     if organisation is not None:

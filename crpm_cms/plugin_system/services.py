@@ -30,6 +30,11 @@ def registry() -> PluginRegistry:
     return current_app.extensions["crpm_plugins"]
 
 
+def is_enabled(name: str) -> bool:
+    """Whether the plugin ``name`` is loaded and switched on (read once per request)."""
+    return registry().is_enabled(name)
+
+
 def statuses() -> list[PluginStatus]:
     """Every installed plugin with its loaded and enabled state, for the CLI and the admin page."""
     plugins = registry()

@@ -32,7 +32,7 @@ from crpm_cms.registrations.models import (
     RegistrationTransition,
 )
 from crpm_cms.registrations.rules import OFFER_STATES, RegistrationError
-from crpm_cms.users.models import utcnow
+from crpm_cms.timezones import utcnow
 
 T = TypeVar("T")
 ATTEMPTS = 12

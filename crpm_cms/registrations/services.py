@@ -39,7 +39,8 @@ from crpm_cms.registrations.rules import (
     holds_seat,
 )
 from crpm_cms.registrations.statistics import participation_statistics
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.timezones import utcnow
+from crpm_cms.users.models import User
 
 __all__ = ["ACTION_LABELS", "ENDED_STATES", "NEW", "SEAT_STATES", "STATES", "STATE_LABELS",
            "TRANSITIONS", "RegistrationError", "allowed_actions", "apply", "counts",

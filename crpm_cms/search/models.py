@@ -8,7 +8,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crpm_cms.extensions import db
-from crpm_cms.users.models import utcnow
+from crpm_cms.timezones import utcnow
 
 
 class SearchChange(db.Model):

@@ -19,7 +19,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from crpm_cms.extensions import db
 from crpm_cms.search.models import SearchChange
-from crpm_cms.users.models import utcnow
+from crpm_cms.timezones import utcnow
 
 PENDING_FLAG = "crpm_search_changes"
 

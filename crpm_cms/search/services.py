@@ -34,12 +34,12 @@ from crpm_cms.search.indexing import (
 from crpm_cms.search.outbox import PENDING_FLAG, changes_pending, record_change, watch_model
 from crpm_cms.taxonomies.models import Country, Term
 from crpm_cms.taxonomies.services import THEME_VOCABULARIES
-from crpm_cms.users.models import utcnow
+from crpm_cms.timezones import utcnow
 
 __all__ = ["SearchPage", "apply_pending", "check", "ensure_index", "init_app", "record_change",
            "reindex", "run_search", "watch_model"]
 
-# URL parameter → facet; ``lang`` filters the documents' language on /search (see README).
+# URL parameter → facet; ``lang`` filters the documents' language on /search (see docs/search.md).
 FILTER_PARAMETERS = {"kind": "kind", "type": "type", "country": "country", "theme": "theme",
                      "year": "year", "lang": "language"}
 MAX_PAGE = 1000

@@ -8,19 +8,15 @@ from urllib.parse import urljoin
 from flask import Blueprint, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from crpm_cms.search import services
 from crpm_cms.search.services import FILTER_PARAMETERS, SearchPage
+from crpm_cms.users.auth import visitor
 
 blueprint = Blueprint("search", __name__, template_folder="templates", static_folder="static",
                       static_url_path="/search/static")
 blueprint.record_once(lambda state: services.init_app(state.app))
 PARAMETER_OF = {facet: parameter for parameter, facet in FILTER_PARAMETERS.items()}
-
-
-def _visitor() -> Any:
-    return current_user if current_user.is_authenticated else None
 
 
 def arguments(state: SearchPage, /, **changes: str | int | None) -> dict[str, Any]:
@@ -42,7 +38,7 @@ def search_url(state: SearchPage, /, **changes: Any) -> str:
 
 @blueprint.get("/search")
 def index() -> ResponseReturnValue:
-    page = services.run_search(_visitor(), request.args)
+    page = services.run_search(visitor(), request.args)
     labels = services.facet_labels(page.results, page.filters)
     return render_template("search/search.html", page=page, labels=labels,
                            kinds=services.kind_labels(), search_url=search_url,
@@ -51,7 +47,7 @@ def index() -> ResponseReturnValue:
 
 def search_json() -> ResponseReturnValue:
     """``/api/v1/search``: the same parameters and answers as the page, as JSON."""
-    page = services.run_search(_visitor(), request.args)
+    page = services.run_search(visitor(), request.args)
     if page.unavailable:
         response = jsonify(error="search_unavailable", message=_(
             "Search is being rebuilt. Please try again in a few minutes."))

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import get_locale
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crpm_cms.extensions import db
-
-
-def _localised(fr: str, en: str) -> str:
-    locale = get_locale()
-    return en if locale is not None and locale.language == "en" else fr
+from crpm_cms.i18n import localised
 
 
 class Country(db.Model):
@@ -27,7 +22,7 @@ class Country(db.Model):
 
     @property
     def name(self) -> str:
-        return _localised(self.name_fr, self.name_en)
+        return localised(self.name_fr, self.name_en)
 
 
 class Term(db.Model):
@@ -45,4 +40,4 @@ class Term(db.Model):
 
     @property
     def label(self) -> str:
-        return _localised(self.label_fr, self.label_en)
+        return localised(self.label_fr, self.label_en)

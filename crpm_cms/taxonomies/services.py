@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from pathlib import Path
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from crpm_cms.extensions import db
@@ -53,3 +55,18 @@ def terms(*vocabularies: str) -> list[Term]:
 def term_label(vocabulary: str, code: str) -> str:
     term = db.session.scalar(select(Term).where(Term.vocabulary == vocabulary, Term.code == code))
     return term.label if term else code
+
+
+def theme_choices(value: Callable[[Term], object]) -> dict[str | None, list[tuple]]:
+    """Theme terms grouped by vocabulary, for ``<optgroup>``s; ``value`` picks the option value."""
+    groups = {"theme": _("Themes"), "gcm_objective": _("Global Compact for Migration objectives")}
+    choices: dict[str | None, list[tuple]] = {groups[v]: [] for v in THEME_VOCABULARIES}
+    for term in terms(*THEME_VOCABULARIES):
+        label = f"{term.code}. {term.label}" if term.vocabulary == "gcm_objective" else term.label
+        choices[groups[term.vocabulary]].append((value(term), label))
+    return choices
+
+
+def organisation_kind_labels() -> dict[str, str]:
+    """Labels of the kinds of organisation (network, CSO, diaspora…), by code."""
+    return {term.code: term.label for term in terms("organisation_kind")}

@@ -6,10 +6,12 @@ import hashlib
 
 from flask import Flask, request, session
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 
 from crpm_cms.extensions import db, login_manager
-from crpm_cms.users.models import ApiToken, LoginSession, User, utcnow
+from crpm_cms.timezones import utcnow
+from crpm_cms.users.models import ApiToken, LoginSession, User
 
 SESSION_KEY = "crpm_sid"
 
@@ -28,6 +30,13 @@ def load_user(user_id: str) -> User | None:
         return None
     user = db.session.get(User, login.user_id)
     return user if user is not None and user.is_active else None
+
+
+def visitor() -> User | None:
+    """The signed-in person, or ``None`` for an anonymous visitor: what the services take."""
+    if current_user and current_user.is_authenticated:
+        return current_user._get_current_object()  # type: ignore[no-any-return]
+    return None
 
 
 def load_user_from_bearer() -> User | None:

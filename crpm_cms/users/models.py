@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crpm_cms.extensions import db
+from crpm_cms.timezones import utcnow
 
 ROLES = ("member", "editor", "focal_point", "admin")
 SCOPED_ROLES = ("editor", "focal_point")
 GENDERS = ("woman", "man", "other", "undisclosed")
 STATUSES = ("pending", "invited", "active", "disabled", "deleted")
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 class User(UserMixin, db.Model):

@@ -16,16 +16,9 @@ from sqlalchemy import delete, func, select
 from crpm_cms.events import emit
 from crpm_cms.extensions import db
 from crpm_cms.hookspecs import Event
+from crpm_cms.timezones import utcnow
 from crpm_cms.users.auth import SESSION_KEY, hash_token
-from crpm_cms.users.models import (
-    ROLES,
-    SCOPED_ROLES,
-    ApiToken,
-    LoginSession,
-    RoleAssignment,
-    User,
-    utcnow,
-)
+from crpm_cms.users.models import ROLES, SCOPED_ROLES, ApiToken, LoginSession, RoleAssignment, User
 
 DELETED_NAME = "Compte supprimé"  # what authored content shows once its author left
 

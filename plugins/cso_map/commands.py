@@ -20,7 +20,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from crpm_cms.extensions import db
+from crpm_cms.plugin_api import db, site_url_option
 
 cso_map_group = click.Group("cso_map", help="The CSO map: import, yearly confirmation, data.")
 
@@ -52,17 +52,12 @@ def import_command(file: Path, dry_run: bool) -> None:
 
 
 @cso_map_group.command("remind-verification")
-@click.option("--site-url", help="Public address of the site for the links, e.g. "
-                                 "https://crpm.example.org (default: SITE_URL).")
 @with_appcontext
-def remind_verification(site_url: str | None) -> None:
+@site_url_option
+def remind_verification() -> None:
     """E-mail each organisation whose record is older than a year a signed link to confirm or
     correct it. Running it again the same year sends nothing twice."""
-    try:
-        result = verification.send_reminders(site_url=site_url)
-    except verification.MissingSiteUrl as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(str(result))
+    click.echo(str(verification.send_reminders()))
 
 
 @cso_map_group.command("delete-data")

@@ -13,8 +13,7 @@ from crpm_plugins.cso_map import places as place_rules
 from crpm_plugins.cso_map.places import PlaceData, ProfileData
 from sqlalchemy import select
 
-from crpm_cms.extensions import db
-from crpm_cms.organisations.models import Organisation
+from crpm_cms.plugin_api import Organisation, db
 
 # acronym → places (country, city, region, latitude, longitude, precision), directory fields
 DEMO_PLACES: dict[str, tuple[list[tuple], tuple[list[str], str, str]]] = {

@@ -19,8 +19,7 @@ from crpm_plugins.cso_map import listing, queries
 from crpm_plugins.cso_map.queries import MapFilters
 from flask import url_for
 
-from crpm_cms.exports import csv_bytes
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import User, csv_bytes, organisations
 
 EXPORT_COLUMNS = ("name", "acronym", "kind", "country", "city", "latitude", "longitude",
                   "precision", "themes", "website", "email", "identifier_scheme", "identifier",
@@ -47,7 +46,7 @@ def geojson(user: User | None, filters: MapFilters) -> str:
     than the queries (mostly in the garbage collector). Codes repeat, so their JSON is cached.
     """
     ids = queries.matching_ids(user, filters)
-    themes = {key: json.dumps(value) for key, value in listing.themes_of(ids).items()}
+    themes = {key: json.dumps(value) for key, value in organisations.theme_codes_of(ids).items()}
     # slugs are [a-z0-9-]: only the address around them needs escaping
     head, tail = json.dumps(organisation_url_maker()("SLUG")).split("SLUG")
     code = functools.cache(json.dumps)
@@ -63,7 +62,7 @@ def export_rows(user: User | None, filters: MapFilters) -> Iterator[list[Any]]:
     """One row per public place, and one without a place for an organisation that has none."""
     ids = queries.matching_ids(user, filters)
     places, profiles = listing.places_of(ids), listing.profiles_of(ids)
-    themes, identifiers = listing.themes_of(ids), listing.identifiers_of(ids)
+    themes, identifiers = organisations.theme_codes_of(ids), listing.identifiers_of(ids)
     url = organisation_url_maker()
     for organisation in listing.listed_organisations(ids):
         profile = profiles.get(organisation.id)

@@ -24,7 +24,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from crpm_cms.organisations.forms import http_url
+from crpm_cms.plugin_api import http_url
 
 _required = DataRequired(message=_l("This field is required."))
 

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from crpm_cms.exports import FORMULA_PREFIXES
+from crpm_cms.plugin_api import FORMULA_PREFIXES
 
 REQUIRED_COLUMNS = ("name", "acronym", "kind", "country", "city", "latitude", "longitude",
                     "precision", "themes", "website", "email", "identifier_scheme", "identifier")

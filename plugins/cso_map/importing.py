@@ -21,12 +21,15 @@ from crpm_plugins.cso_map.vocabulary import fold, target_group_labels
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from crpm_cms.extensions import db
-from crpm_cms.organisations import services as organisations
-from crpm_cms.organisations.models import Organisation
-from crpm_cms.taxonomies.models import Country, Term
-from crpm_cms.taxonomies.services import THEME_VOCABULARIES
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import (
+    THEME_VOCABULARIES,
+    Country,
+    Organisation,
+    Term,
+    User,
+    db,
+    organisations,
+)
 
 
 @dataclass

@@ -14,13 +14,7 @@ from typing import NamedTuple
 from crpm_plugins.cso_map.models import Place, Profile, ProfileTargetGroup, shown_city, shown_region
 from sqlalchemy import Select, select
 
-from crpm_cms.extensions import db
-from crpm_cms.organisations.models import (
-    Organisation,
-    OrganisationIdentifier,
-    organisation_themes,
-)
-from crpm_cms.taxonomies.models import Term
+from crpm_cms.plugin_api import Organisation, OrganisationIdentifier, db
 
 Ids = Select[tuple[int]]
 
@@ -112,18 +106,6 @@ def profiles_of(ids: Ids) -> dict[int, ProfileRow]:
             for row in db.session.execute(
                 select(Profile.organisation_id, Profile.gender_focus, Profile.working_languages,
                        Profile.last_verified_on).where(Profile.organisation_id.in_(ids)))}
-
-
-def themes_of(ids: Ids | list[int]) -> dict[int, list[str]]:
-    """Theme and GCM objective codes of these organisations, in one query."""
-    found: dict[int, list[str]] = defaultdict(list)
-    for organisation_id, code in db.session.execute(
-            select(organisation_themes.c.organisation_id, Term.code)
-            .join(Term, Term.id == organisation_themes.c.term_id)
-            .where(organisation_themes.c.organisation_id.in_(ids))
-            .order_by(Term.vocabulary, Term.position)):
-        found[organisation_id].append(code)
-    return found
 
 
 def identifiers_of(ids: Ids) -> dict[int, list[tuple[int, str, str]]]:

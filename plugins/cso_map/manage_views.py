@@ -25,18 +25,25 @@ from crpm_plugins.cso_map.proposal_forms import (
     record_form,
     save_record_form,
 )
-from crpm_plugins.cso_map.views import blueprint, visitor
+from crpm_plugins.cso_map.views import blueprint
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crpm_cms.extensions import db, limiter
-from crpm_cms.organisations import services as organisations
-from crpm_cms.organisations.models import Organisation
-from crpm_cms.permissions import can, countries_for, require
-from crpm_cms.settings.services import get_setting, save_settings
+from crpm_cms.plugin_api import (
+    Organisation,
+    can,
+    countries_for,
+    db,
+    get_setting,
+    limiter,
+    organisations,
+    require,
+    save_settings,
+    visitor,
+)
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 visitor_limit = limiter.limit("20 per hour", methods=["POST"],

@@ -14,8 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crpm_cms.extensions import db
-from crpm_cms.users.models import utcnow
+from crpm_cms.plugin_api import db, utcnow
 
 PRECISIONS = ("exact", "city", "region", "country")
 GENDER_FOCUSES = ("none", "mainstreamed", "targeted")

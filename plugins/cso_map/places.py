@@ -19,8 +19,7 @@ from crpm_plugins.cso_map.vocabulary import city_centre, country_centre, target_
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from crpm_cms.extensions import db
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import User, db
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 MAX_LANGUAGES = 10

@@ -24,7 +24,6 @@ from crpm_plugins.cso_map.vocabulary import (
 from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import ColumnElement
 
@@ -39,9 +38,7 @@ from crpm_cms.hookspecs import (
     Setting,
     hookimpl,
 )
-from crpm_cms.organisations.models import Organisation
-from crpm_cms.permissions import can
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import Organisation, User, can, visitor
 
 HERE = Path(__file__).parent
 
@@ -90,7 +87,8 @@ def register_settings() -> list[Setting]:
 @hookimpl
 def register_jobs() -> list[Job]:
     return [Job("cso_map.remind_verification", verification.reminder_job,
-                "E-mail organisations whose record is older than a year (once a year).")]
+                "E-mail organisations whose record is older than a year (once a year).",
+                sends_links=True)]
 
 
 @hookimpl
@@ -125,16 +123,12 @@ def menu_items(user: User | None) -> list[MenuItem]:
     return [MenuItem(_("Map"), url_for("cso_map.index"), 12, "cso_map.index")]
 
 
-def _visitor() -> User | None:
-    return current_user if current_user.is_authenticated else None
-
-
 def organisation_block(organisation: Organisation) -> Markup:
     from crpm_plugins.cso_map.places import places_of, profile_of
 
     profile = profile_of(organisation.id)
     labels = target_group_labels()
-    user = _visitor()
+    user = visitor()
     return Markup(render_template(
         "cso_map/_organisation.html", organisation=organisation,
         places=places_of(organisation.id), profile=profile,
@@ -147,9 +141,9 @@ def organisation_block(organisation: Organisation) -> Markup:
 
 
 def home_block() -> Markup:
-    from crpm_cms.taxonomies.services import countries
+    from crpm_cms.plugin_api import countries
 
-    stats = queries.statistics(_visitor(), MapFilters())
+    stats = queries.statistics(visitor(), MapFilters())
     names = {country.code: country.name for country in countries()}
     return Markup(render_template(
         "cso_map/_home.html", stats=stats,

@@ -11,11 +11,8 @@ from crpm_plugins.cso_map.proposals import ProposalData
 from crpm_plugins.cso_map.vocabulary import target_group_labels
 from flask_babel import gettext as _
 
-from crpm_cms.extensions import db
-from crpm_cms.organisations.models import Organisation
-from crpm_cms.organisations.views import kind_labels, theme_choices
-from crpm_cms.taxonomies.services import countries
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import Organisation, User, countries, db, theme_choices
+from crpm_cms.plugin_api import organisation_kind_labels as kind_labels
 
 
 def proposal_choices(form: ProposalForm) -> None:

@@ -20,14 +20,18 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
-from crpm_cms.extensions import db
-from crpm_cms.mail import send_mail
-from crpm_cms.organisations import services as organisations
-from crpm_cms.organisations.models import Organisation
-from crpm_cms.permissions import can, countries_for, holders
-from crpm_cms.taxonomies.models import Term
-from crpm_cms.taxonomies.services import THEME_VOCABULARIES
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import (
+    THEME_VOCABULARIES,
+    Organisation,
+    Term,
+    User,
+    can,
+    countries_for,
+    db,
+    holders,
+    organisations,
+    send_mail,
+)
 
 MODERATE = "cso_map.moderate"
 

@@ -15,11 +15,7 @@ from dataclasses import asdict, dataclass
 from crpm_plugins.cso_map.models import Place, Profile, ProfileTargetGroup
 from sqlalchemy import ColumnElement, Select, func, select
 
-from crpm_cms.extensions import db
-from crpm_cms.organisations import services as organisations
-from crpm_cms.organisations.models import Organisation, organisation_themes
-from crpm_cms.taxonomies.models import Term
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import Organisation, User, db, organisations
 
 FILTER_NAMES = ("country", "kind", "theme", "target_group", "gender_focus", "q")
 MAX_FILTER_LENGTH = 100
@@ -136,11 +132,6 @@ def statistics(user: User | None, filters: MapFilters) -> Statistics:
     total = db.session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     mapped = db.session.scalar(select(func.count(func.distinct(Place.organisation_id)))
                                .where(Place.organisation_id.in_(ids))) or 0
-    themes = db.session.execute(
-        select(Term.vocabulary, Term.code, func.count())
-        .join(organisation_themes, organisation_themes.c.term_id == Term.id)
-        .where(organisation_themes.c.organisation_id.in_(ids))
-        .group_by(Term.vocabulary, Term.code, Term.position).order_by(Term.position))
     with_profile = _counts(Profile.gender_focus, ids, Profile)
     without = total - sum(count for _, count in with_profile)
     gender = sorted(dict(with_profile, none=dict(with_profile).get("none", 0) + without).items(),
@@ -149,5 +140,5 @@ def statistics(user: User | None, filters: MapFilters) -> Statistics:
         total=total, mapped=mapped,
         by_country=_counts(Organisation.country_code, ids),
         by_kind=_counts(Organisation.kind, ids),
-        by_theme=[(vocabulary, code, count) for vocabulary, code, count in themes],
+        by_theme=organisations.theme_counts(ids),
         by_gender_focus=[(code, count) for code, count in gender if count])

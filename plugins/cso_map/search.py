@@ -18,11 +18,8 @@ from crpm_plugins.cso_map.vocabulary import target_groups
 from flask import g, url_for
 from sqlalchemy import or_, select
 
-from crpm_cms.extensions import db
 from crpm_cms.hookspecs import SearchDocument
-from crpm_cms.organisations.models import Organisation
-from crpm_cms.search.services import record_change
-from crpm_cms.taxonomies.models import Country
+from crpm_cms.plugin_api import Country, Organisation, db, record_change
 
 KIND = "cso"
 BATCH = 500

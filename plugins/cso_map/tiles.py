@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from crpm_cms.config import ConfigError
+from crpm_cms.plugin_api import ConfigError
 
 PLACEHOLDERS = ("{z}", "{x}", "{y}")
 

@@ -8,29 +8,22 @@ before the e-mail goes, so running the campaign again the same year sends nothin
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from crpm_plugins.cso_map import places as place_rules
 from crpm_plugins.cso_map.models import Profile, VerificationReminder
-from flask import current_app, has_request_context, url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from crpm_cms.extensions import db
-from crpm_cms.mail import send_mail
-from crpm_cms.organisations.models import Organisation
+from crpm_cms.plugin_api import Organisation, db, external_links, send_mail
 
 SALT = "crpm-cso_map-verification"
 LINK_MAX_AGE = 3600 * 24 * 90  # a link works for three months
 RECORD_MAX_AGE = timedelta(days=365)
-
-
-class MissingSiteUrl(RuntimeError):
-    """E-mailed links need the site's public address outside a request (``SITE_URL``)."""
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -97,24 +90,11 @@ def _send(organisation: Organisation, year: int) -> None:
               edit_link=url_for("cso_map.verify_edit", token=token, _external=True))
 
 
-def link_context(site_url: str | None) -> AbstractContextManager[object]:
-    """Where e-mailed links point: ``--site-url``, else ``SITE_URL``, else the request (or
-    Flask's ``SERVER_NAME``)."""
-    base = site_url or current_app.config.get("SITE_URL")
-    if base:
-        return current_app.test_request_context("/", base_url=base.rstrip("/"))
-    if has_request_context() or current_app.config.get("SERVER_NAME"):
-        return nullcontext()
-    raise MissingSiteUrl(_("Set SITE_URL (CRPM_SITE_URL), the public address of the site such "
-                           "as https://crpm.example.org, so that e-mailed links point to it, or "
-                           "pass --site-url."))
-
-
 def send_reminders(today: date | None = None, site_url: str | None = None) -> CampaignResult:
     """Send this year's reminders that are due; safe to run again (from cron or by hand)."""
     today = today or date.today()
     result = CampaignResult()
-    with link_context(site_url):
+    with external_links(site_url):
         for organisation in due(today):
             if _claim(organisation, today.year):
                 _send(organisation, today.year)
@@ -131,8 +111,5 @@ def confirm(organisation: Organisation) -> None:
 
 
 def reminder_job() -> str:
-    """``crpm jobs run cso_map.remind_verification``: the campaign, when ``SITE_URL`` is set."""
-    try:
-        return str(send_reminders())
-    except MissingSiteUrl as error:
-        return str(error)
+    """``crpm jobs run cso_map.remind_verification``: this year's campaign."""
+    return str(send_reminders())

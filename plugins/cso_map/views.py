@@ -7,7 +7,6 @@ page works without JavaScript: the map is drawn over the same filtered list.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from crpm_plugins.cso_map import exports, queries
 from crpm_plugins.cso_map.forms import MapFilterForm
@@ -17,13 +16,22 @@ from crpm_plugins.cso_map.vocabulary import GENDER_FOCUS_LABELS, target_group_la
 from flask import Blueprint, Response, current_app, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user
 
-from crpm_cms.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_bytes, download, xlsx_bytes
-from crpm_cms.extensions import db
-from crpm_cms.organisations.models import Organisation
-from crpm_cms.organisations.views import kind_labels, page_number, theme_choices
-from crpm_cms.taxonomies.services import countries, terms
+from crpm_cms.plugin_api import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    Organisation,
+    countries,
+    csv_bytes,
+    db,
+    download,
+    page_number,
+    terms,
+    theme_choices,
+    visitor,
+    xlsx_bytes,
+)
+from crpm_cms.plugin_api import organisation_kind_labels as kind_labels
 
 blueprint = Blueprint("cso_map", __name__, url_prefix="/map", template_folder="templates",
                       static_folder="static")
@@ -31,10 +39,6 @@ blueprint = Blueprint("cso_map", __name__, url_prefix="/map", template_folder="t
 PAGE_SIZE = 20
 MAX_POPUP_IDS = 100
 GEOJSON_MEDIA_TYPE = "application/geo+json"
-
-
-def visitor() -> Any:
-    return current_user if current_user.is_authenticated else None
 
 
 def current_filters() -> MapFilters:

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+
+from crpm_cms.plugin_api import localised
 
 DATA = Path(__file__).parent / "data"
 
@@ -40,8 +41,7 @@ class Label:
 
     @property
     def label(self) -> str:
-        locale = get_locale()
-        return self.en if locale is not None and locale.language == "en" else self.fr
+        return localised(self.fr, self.en)
 
 
 def _read(name: str) -> list[dict[str, str]]:

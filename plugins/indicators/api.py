@@ -18,8 +18,7 @@ from flask import Blueprint, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from crpm_cms.extensions import csrf
-from crpm_cms.users.auth import load_user_from_bearer
+from crpm_cms.plugin_api import bearer_user, csrf
 
 blueprint = Blueprint("indicators_api", __name__, url_prefix="/api/v1/indicators")
 csrf.exempt(blueprint)  # writes need a Bearer token; a browser's cookie is never enough
@@ -89,7 +88,7 @@ def field_names(indicator: Indicator) -> dict[str, str]:
 
 @blueprint.post("/<code>/data")
 def write_data(code: str) -> ResponseReturnValue:
-    user = load_user_from_bearer()
+    user = bearer_user()
     if user is None:
         return refuse(401, _("Authentication required"),
                       _("Send a personal token: Authorization: Bearer <token>."))

@@ -22,14 +22,12 @@ from crpm_plugins.indicators.models import (
     Framework,
     Indicator,
     Target,
-    localised,
 )
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crpm_cms.extensions import db
-from crpm_cms.taxonomies.models import Country, Term
+from crpm_cms.plugin_api import Country, Term, db, localised_field
 
 DATA = Path(__file__).parent / "data"
 TEXT_FIELDS = ("name", "definition", "method", "unit", "sources")
@@ -51,7 +49,7 @@ class DimensionValue:
 
     @property
     def label(self) -> str:
-        return localised(self, "label")
+        return localised_field(self, "label")
 
 
 @dataclass(frozen=True)
@@ -66,7 +64,7 @@ class Dimension:
 
     @property
     def label(self) -> str:
-        return localised(self, "label")
+        return localised_field(self, "label")
 
     def value(self, code: str) -> DimensionValue | None:
         return next((value for value in self.values if value.code == code), None)

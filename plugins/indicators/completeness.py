@@ -19,8 +19,7 @@ from crpm_plugins.indicators.services import breakdown_key, country_map, declare
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from crpm_cms.extensions import db
-from crpm_cms.taxonomies.models import Country
+from crpm_cms.plugin_api import Country, db
 
 
 @dataclass

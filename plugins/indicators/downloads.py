@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from crpm_cms.exports import csv_bytes, safe_cell
+from crpm_cms.plugin_api import csv_bytes, safe_cell
 
 TEMPLATE_ROWS = 500  # rows the drop-down lists cover below the header
 

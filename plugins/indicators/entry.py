@@ -19,9 +19,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crpm_cms.exports import XLSX_MEDIA_TYPE, download
-from crpm_cms.extensions import db
-from crpm_cms.permissions import require
+from crpm_cms.plugin_api import XLSX_MEDIA_TYPE, db, download, require
 
 
 def enterable(code: str) -> Indicator:

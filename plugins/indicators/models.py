@@ -10,12 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_babel import get_locale
 from sqlalchemy import JSON, Column, Float, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crpm_cms.extensions import db
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.plugin_api import User, db, localised_field, utcnow
 
 TOTAL = "_T"  # SDMX code of a total: a value row like the others, entered explicitly
 VALUE_TYPES = ("number", "percentage", "ordinal")
@@ -23,13 +21,6 @@ ORDINAL_LEVELS = ("absent", "partial", "present")  # stored as 0, 1, 2
 STATUSES = ("complete", "in_progress", "not_started", "not_applicable")
 PERIODICITIES = ("annual", "biennial", "quinquennial", "irregular")
 CHARTS = ("line", "bar")
-
-
-def localised(item: Any, name: str) -> str:
-    """``item.<name>_en`` for English visitors, ``item.<name>_fr`` otherwise (French default)."""
-    locale = get_locale()
-    english = locale is not None and locale.language == "en"
-    return getattr(item, f"{name}_en" if english else f"{name}_fr") or ""
 
 
 indicator_targets = Table(
@@ -72,19 +63,19 @@ class Framework(db.Model):
 
     @property
     def name(self) -> str:
-        return localised(self, "name")
+        return localised_field(self, "name")
 
     @property
     def short(self) -> str:
-        return localised(self, "short") or self.code.upper()
+        return localised_field(self, "short") or self.code.upper()
 
     @property
     def description(self) -> str:
-        return localised(self, "description")
+        return localised_field(self, "description")
 
     @property
     def target_term(self) -> str:
-        return localised(self, "target_term")
+        return localised_field(self, "target_term")
 
 
 class Target(db.Model):
@@ -105,7 +96,7 @@ class Target(db.Model):
 
     @property
     def label(self) -> str:
-        return localised(self, "label")
+        return localised_field(self, "label")
 
 
 class Indicator(db.Model):
@@ -144,23 +135,23 @@ class Indicator(db.Model):
 
     @property
     def name(self) -> str:
-        return localised(self, "name")
+        return localised_field(self, "name")
 
     @property
     def definition(self) -> str:
-        return localised(self, "definition")
+        return localised_field(self, "definition")
 
     @property
     def method(self) -> str:
-        return localised(self, "method")
+        return localised_field(self, "method")
 
     @property
     def unit(self) -> str:
-        return localised(self, "unit")
+        return localised_field(self, "unit")
 
     @property
     def sources(self) -> str:
-        return localised(self, "sources")
+        return localised_field(self, "sources")
 
     @property
     def computed(self) -> bool:

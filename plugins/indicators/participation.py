@@ -13,7 +13,7 @@ from collections import Counter
 from crpm_plugins.indicators.models import TOTAL, Indicator
 from crpm_plugins.indicators.services import Observation, country_map
 
-from crpm_cms.registrations.services import participation_statistics
+from crpm_cms.plugin_api import participation_statistics
 
 SEXES = {"woman": "F", "man": "M"}  # the account's self-declared gender → the SDMX sex code
 

@@ -14,9 +14,8 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from crpm_cms.extensions import db
 from crpm_cms.hookspecs import ApiPaths, MenuItem, Permission, SearchDocument, hookimpl
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import User, db
 
 HERE = Path(__file__).parent
 

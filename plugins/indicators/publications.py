@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from crpm_plugins.indicators.models import Indicator
 from flask import url_for
-from flask_babel import get_locale
-from flask_login import current_user
 
-from crpm_cms.extensions import db
-from crpm_cms.library.models import LibraryDocument
-from crpm_cms.library.queries import visible_documents
+from crpm_cms.plugin_api import LibraryDocument, db, localised, visible_documents, visitor
 
 
 def publication_links(indicator: Indicator) -> list[tuple[str, str]]:
@@ -19,10 +15,8 @@ def publication_links(indicator: Indicator) -> list[tuple[str, str]]:
     slugs = [item["library"] for item in items if item.get("library")]
     documents = {}
     if slugs:
-        visitor = current_user if current_user.is_authenticated else None
-        query = visible_documents(visitor).where(LibraryDocument.slug.in_(slugs))
+        query = visible_documents(visitor()).where(LibraryDocument.slug.in_(slugs))
         documents = {doc.slug: doc for doc in db.session.scalars(query)}
-    english = (locale := get_locale()) is not None and locale.language == "en"
     links = []
     for item in items:
         if item.get("library"):
@@ -30,6 +24,6 @@ def publication_links(indicator: Indicator) -> list[tuple[str, str]]:
             if document is not None:
                 links.append((document.title, url_for("library.detail", slug=document.slug)))
         elif str(item.get("url", "")).startswith(("https://", "http://")):
-            title = item.get("title_en" if english else "title_fr") or item["url"]
+            title = localised(item.get("title_fr"), item.get("title_en")) or item["url"]
             links.append((title, item["url"]))
     return links

@@ -14,9 +14,8 @@ from crpm_plugins.indicators.models import Indicator, IndicatorValue
 from flask import url_for
 from sqlalchemy import func, select
 
-from crpm_cms.extensions import db
 from crpm_cms.hookspecs import SearchDocument
-from crpm_cms.search.services import watch_model
+from crpm_cms.plugin_api import db, watch_model
 
 KIND = "indicator"
 

@@ -21,11 +21,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from crpm_cms.audit.services import record
-from crpm_cms.extensions import db
-from crpm_cms.permissions import can, countries_for
-from crpm_cms.taxonomies.models import Country
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.plugin_api import Country, User, can, countries_for, db, record_action, utcnow
 
 ENTER = "indicators.enter"  # the permission of focal points, scoped by country
 STATUS_LABELS = {
@@ -193,9 +189,9 @@ def save_entries(indicator: Indicator, entries: Sequence[Observation],
         result.changed_keys.append(entry.key)
     if result.added or result.changed:
         db.session.flush()
-        record(actor.id if actor else None, "indicators.values_saved", "indicator", indicator.id,
-               added=result.added, changed=result.changed,
-               countries=sorted({key[0] for key in result.changed_keys}))
+        record_action(actor.id if actor else None, "indicators.values_saved", "indicator",
+                      indicator.id, added=result.added, changed=result.changed,
+                      countries=sorted({key[0] for key in result.changed_keys}))
     db.session.commit()
     return result
 
@@ -203,9 +199,9 @@ def save_entries(indicator: Indicator, entries: Sequence[Observation],
 def delete_value(value: IndicatorValue, actor: User) -> None:
     if not may_enter(actor, value.country_code):
         raise IndicatorError(_l("You may not enter values for this country."))
-    record(actor.id, "indicators.value_deleted", "indicator", value.indicator_id,
-           country=value.country_code, period=value.period, breakdown=value.breakdown_key,
-           value=value.value)
+    record_action(actor.id, "indicators.value_deleted", "indicator", value.indicator_id,
+                  country=value.country_code, period=value.period,
+                  breakdown=value.breakdown_key, value=value.value)
     db.session.delete(value)
     db.session.commit()
 
@@ -256,6 +252,6 @@ def set_status(indicator: Indicator, country: str, status: str, actor: User | No
     row.status, row.updated_at = status, utcnow()
     row.updated_by_id = actor.id if actor else None
     db.session.flush()
-    record(actor.id if actor else None, "indicators.status_set", "indicator", indicator.id,
-           country=country, status=status)
+    record_action(actor.id if actor else None, "indicators.status_set", "indicator",
+                  indicator.id, country=country, status=status)
     db.session.commit()

@@ -11,8 +11,7 @@ from crpm_plugins.indicators.downloads import number_cell
 from crpm_plugins.indicators.models import Framework, Indicator
 from flask import Response
 
-from crpm_cms.exports import CSV_MEDIA_TYPE, csv_bytes, download
-from crpm_cms.taxonomies.models import Country
+from crpm_cms.plugin_api import CSV_MEDIA_TYPE, Country, csv_bytes, download
 
 
 def framework_statuses(framework: Framework, indicators: Sequence[Indicator],

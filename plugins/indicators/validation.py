@@ -21,7 +21,7 @@ from crpm_plugins.indicators.services import Observation, country_map
 from crpm_plugins.indicators.vocabulary import column_titles, level_labels, ordinal_label
 from flask_babel import gettext as _
 
-from crpm_cms.taxonomies.models import Country
+from crpm_cms.plugin_api import Country
 
 FIRST_YEAR = 1990
 PERIOD = re.compile(r"^(\d{4})(?:\s*[-\u2013/]\s*(\d{4}))?$")

@@ -29,8 +29,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from crpm_cms.exports import CSV_MEDIA_TYPE, download
-from crpm_cms.extensions import db
+from crpm_cms.plugin_api import CSV_MEDIA_TYPE, db, download
 
 blueprint = Blueprint("indicators", __name__, url_prefix="/indicators",
                       template_folder="templates", static_folder="static")

@@ -8,18 +8,22 @@ from typing import Any
 
 from crpm_plugins.training import services
 from crpm_plugins.training.blueprint import api_blueprint
-from crpm_plugins.training.dates import to_local
 from crpm_plugins.training.models import Training
 from flask import abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from crpm_cms.api.services import InvalidRequest, page_arguments, page_of
-from crpm_cms.api.views import page_links
-from crpm_cms.extensions import db
 from crpm_cms.hookspecs import ApiPaths
-from crpm_cms.taxonomies.models import Country
+from crpm_cms.plugin_api import (
+    Country,
+    InvalidRequest,
+    db,
+    page_arguments,
+    page_links,
+    page_of,
+    to_local,
+)
 
 KIND, COUNTRY = re.compile(r"[a-z_]{1,40}"), re.compile(r"[A-Z]{2}")
 

@@ -22,11 +22,14 @@ from crpm_plugins.training.services import (
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from crpm_cms.extensions import db
-from crpm_cms.organisations.models import Organisation
-from crpm_cms.registrations import services as registrations
-from crpm_cms.registrations.models import Registration, RegistrationActivity
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import (
+    Organisation,
+    Registration,
+    RegistrationActivity,
+    User,
+    db,
+    registrations,
+)
 
 # Steps a person takes on their own application, and steps a reviewer takes on someone's.
 PERSON_ACTIONS = ("withdraw", "confirm")

@@ -5,17 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from crpm_plugins.training.dates import utcnow
 from crpm_plugins.training.models import Training, TrainingAttendance, TrainingSession
 from crpm_plugins.training.services import TrainingError, activity_of
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from crpm_cms.extensions import db
-from crpm_cms.registrations import services as registrations
-from crpm_cms.registrations.models import Registration
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import Registration, User, db, registrations, utcnow
 
 # people expected in the room: a confirmed seat, or already marked after the training
 PARTICIPANT_STATES = ("registered", "attended", "no_show", "certified")

@@ -11,8 +11,7 @@ from crpm_plugins.training.models import Training
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from crpm_cms.extensions import csrf
-from crpm_cms.permissions import require
+from crpm_cms.plugin_api import csrf, require, visitor
 
 blueprint = Blueprint("training", __name__, url_prefix="/trainings",
                       template_folder="templates")
@@ -20,10 +19,6 @@ api_blueprint = Blueprint("training_api", __name__, url_prefix="/api/v1/training
 csrf.exempt(api_blueprint)
 
 REFUSED = 409  # a step the rules do not allow from the current state
-
-
-def visitor():  # type: ignore[no-untyped-def]
-    return current_user if current_user.is_authenticated else None
 
 
 def training_or_404(training_id: int) -> Training:

@@ -12,7 +12,7 @@ import re
 import secrets
 from pathlib import Path
 
-from crpm_plugins.training.dates import local_date, utcnow
+from crpm_plugins.training.dates import local_date
 from crpm_plugins.training.models import Training, TrainingCertificate
 from flask import url_for
 from flask_babel import force_locale
@@ -20,11 +20,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from crpm_cms.extensions import db
-from crpm_cms.registrations.models import Registration
-from crpm_cms.settings.services import get_setting
-from crpm_cms.taxonomies.services import term_label
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import Registration, User, db, get_setting, term_label, utcnow
 
 FONTS = Path(__file__).parent / "data"
 CODE_BYTES = 15  # 120 random bits: 24 base32 characters

@@ -6,16 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from crpm_plugins.training.dates import utcnow
 from crpm_plugins.training.models import CoachingSlot
 from crpm_plugins.training.services import TrainingError, check_meeting, in_scope
 from flask_babel import gettext as _
 from sqlalchemy import and_, select
 
-from crpm_cms.extensions import db
-from crpm_cms.registrations import services as registrations
-from crpm_cms.registrations.models import Registration, RegistrationActivity
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import Registration, RegistrationActivity, User, db, registrations, utcnow
 
 OWNER = "training.coaching"
 COACH_ACTIONS = ("cancel", "mark_attended", "mark_no_show")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from crpm_plugins.training import coaching, services
-from crpm_plugins.training.blueprint import blueprint, refused, visitor
-from crpm_plugins.training.dates import to_utc, zone_names
+from crpm_plugins.training.blueprint import blueprint, refused
 from crpm_plugins.training.forms import ActionForm, CoachingSlotForm
 from crpm_plugins.training.models import CoachingSlot
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -12,12 +11,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crpm_cms.extensions import db
-from crpm_cms.i18n import LANGUAGE_NAMES
-from crpm_cms.permissions import countries_for, require
-from crpm_cms.registrations import services as registrations
-from crpm_cms.taxonomies.services import countries
-from crpm_cms.users.services import find_by_email
+from crpm_cms.plugin_api import (
+    LANGUAGE_NAMES,
+    countries,
+    countries_for,
+    db,
+    find_user_by_email,
+    registrations,
+    require,
+    to_utc,
+    visitor,
+    zone_choices,
+)
 
 
 def slot_or_404(slot_id: int) -> CoachingSlot:
@@ -38,7 +43,7 @@ def coaching_index() -> ResponseReturnValue:
 def _slot_form() -> CoachingSlotForm:
     form = CoachingSlotForm()
     scope = countries_for(current_user, "training.manage")
-    form.timezone.choices = [(name, name) for name in zone_names()]
+    form.timezone.choices = zone_choices()
     form.language.choices = [(code, LANGUAGE_NAMES.get(code, code))
                              for code in current_app.config["LANGUAGES"]]
     form.country.choices = ([("", _("Regional (administrators)"))] if scope is None else []) + [
@@ -53,7 +58,7 @@ def coaching_create() -> ResponseReturnValue:
     require("training.manage")
     form = _slot_form()
     if form.validate_on_submit():
-        coach = find_by_email(form.coach_email.data) if form.coach_email.data else current_user
+        coach = find_user_by_email(form.coach_email.data) if form.coach_email.data else current_user
         country = form.country.data or None
         if coach is None or not coach.is_active:
             form.coach_email.errors = [_("No active account has this e-mail address.")]

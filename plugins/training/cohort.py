@@ -10,9 +10,7 @@ from crpm_plugins.training.applications import applicant_country, organisations_
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from crpm_cms.registrations import services as registrations
-from crpm_cms.registrations.models import Registration
-from crpm_cms.taxonomies.services import countries, terms
+from crpm_cms.plugin_api import Registration, countries, registrations, terms
 
 SEX_LABELS = {"woman": _l("Women"), "man": _l("Men"), "other": _l("Other"),
               "undisclosed": _l("Not disclosed")}

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 from flask.cli import with_appcontext
 
-from crpm_cms.registrations import services as registrations
+from crpm_cms.plugin_api import is_enabled, registrations, site_url_option
 
 training_group = click.Group("training", help="Trainings, applications and coaching.")
 
@@ -22,18 +21,11 @@ def expire_offers() -> str:
 
 
 @training_group.command("expire-offers")
-@click.option("--site-url", help="Public address of the site, for the links in the e-mails "
-                                 "(default: the SITE_URL setting, CRPM_SITE_URL).")
 @with_appcontext
-def expire_offers_command(site_url: str | None) -> None:
+@site_url_option
+def expire_offers_command() -> None:
     """Expire unconfirmed seat offers (idempotent; run it from cron, e.g. every 15 minutes)."""
-    if not current_app.extensions["crpm_plugins"].is_enabled("training"):
+    if not is_enabled("training"):
         click.echo("The training plugin is disabled: nothing done.")
-        return
-    if site_url and not site_url.startswith(("http://", "https://")):
-        raise click.ClickException("--site-url is an address such as https://reseau-crpm.org.")
-    if site_url:
-        with current_app.test_request_context("/", base_url=site_url.rstrip("/")):
-            click.echo(expire_offers())
         return
     click.echo(expire_offers())

@@ -6,13 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from crpm_plugins.training import applications, coaching, services
-from crpm_plugins.training.dates import to_utc, utcnow
 from crpm_plugins.training.models import CoachingSlot, Training
 from sqlalchemy import select
 
-from crpm_cms.extensions import db
-from crpm_cms.taxonomies.models import Term
-from crpm_cms.users.services import find_by_email
+from crpm_cms.plugin_api import Term, db, find_user_by_email, to_utc, utcnow
 
 # kind, country, zone, titles, description, objectives, capacity, quotas, themes, sessions
 # (days from now, hours, place or "" for online), questions
@@ -95,13 +92,13 @@ def _training(entry: tuple, now: datetime) -> Training:  # type: ignore[type-arg
 def load() -> None:
     now = utcnow()
     trainings = [_training(entry, now) for entry in DEMO]
-    member = find_by_email("member@demo.crpm")
+    member = find_user_by_email("member@demo.crpm")
     if member is not None and applications.own_registration(trainings[0], member) is None:
         answers = {str(q.id): a for q, a in zip(trainings[0].questions,
                                                  ("Chargée de programme", "Intermédiaire",
                                                   "no"), strict=False)}
         applications.apply(trainings[0], member, answers)
-    coach = find_by_email("admin@demo.crpm")
+    coach = find_user_by_email("admin@demo.crpm")
     if coach is None or db.session.scalar(select(CoachingSlot.id).limit(1)) is not None:
         return
     for days, topic in ((10, "Structurer un projet de codéveloppement"),

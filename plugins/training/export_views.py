@@ -1,4 +1,4 @@
-"""Downloads: participant lists (CSV, XLSX: formula-safe, through ``crpm_cms.exports``) and
+"""Downloads: participant lists (CSV, XLSX: formula-safe, through the core's export helpers) and
 participation figures by country, organisation kind and sex over time — aggregates from the
 core registrations service, small cells merged."""
 
@@ -15,10 +15,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crpm_cms.exports import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, csv_bytes, download, xlsx_bytes
-from crpm_cms.permissions import require
-from crpm_cms.registrations import services as registrations
-from crpm_cms.taxonomies.services import countries, terms
+from crpm_cms.plugin_api import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    countries,
+    csv_bytes,
+    download,
+    registrations,
+    require,
+    terms,
+    xlsx_bytes,
+)
 
 BREAKDOWNS = ("country", "organisation_kind", "sex")
 PERIODS = ("year", "month")

@@ -7,7 +7,6 @@ from datetime import datetime, time, timedelta
 
 from crpm_plugins.training import services
 from crpm_plugins.training.blueprint import blueprint, managed_or_403
-from crpm_plugins.training.dates import to_local, to_utc, zone_names
 from crpm_plugins.training.forms import (
     ActionForm,
     QuestionForm,
@@ -21,10 +20,17 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crpm_cms.i18n import LANGUAGE_NAMES
-from crpm_cms.organisations.views import theme_choices
-from crpm_cms.permissions import countries_for, require
-from crpm_cms.taxonomies.services import countries, terms
+from crpm_cms.plugin_api import (
+    LANGUAGE_NAMES,
+    countries,
+    countries_for,
+    require,
+    terms,
+    theme_choices,
+    to_local,
+    to_utc,
+    zone_choices,
+)
 
 
 def _choices(form: TrainingForm) -> None:
@@ -33,7 +39,7 @@ def _choices(form: TrainingForm) -> None:
     form.kind.choices = [(t.code, t.label) for t in services.training_kinds()]
     form.country.choices = ([("", _("Regional (administrators)"))] if scope is None else []) + [
         pair for pair in all_countries if scope is None or pair[0] in scope]
-    form.timezone.choices = [(name, name) for name in zone_names()]
+    form.timezone.choices = zone_choices()
     form.target_countries.choices = all_countries
     form.target_kinds.choices = [(t.code, t.label) for t in terms("organisation_kind")]
     form.themes.choices = theme_choices(lambda term: term.id)
@@ -144,7 +150,7 @@ def edit(training_id: int) -> ResponseReturnValue:
 
 def _session_form(training: Training) -> SessionForm:
     form = SessionForm()
-    form.timezone.choices = [(name, name) for name in zone_names()]
+    form.timezone.choices = zone_choices()
     form.language.choices = [(code, LANGUAGE_NAMES.get(code, code))
                              for code in current_app.config["LANGUAGES"]]
     if request.method == "GET":

@@ -20,9 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crpm_cms.extensions import db
-from crpm_cms.taxonomies.models import Country, Term, _localised
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.plugin_api import Country, Term, User, db, localised_field, utcnow
 
 QUESTION_KINDS = ("text", "choice", "yes_no")
 
@@ -91,12 +89,11 @@ class Training(db.Model):
 
     def localised(self, name: str) -> str:
         """A text in the visitor's language, the French one when it was not translated."""
-        french = getattr(self, f"{name}_fr")
-        return _localised(french, getattr(self, f"{name}_en")) or french
+        return localised_field(self, name)
 
     def title_in(self, language: str | None) -> str:
         """The title in a given language (e-mails and certificates speak the person's)."""
-        return (self.title_en if language == "en" else self.title_fr) or self.title_fr
+        return localised_field(self, "title", language or "fr")
 
     @property
     def first_start(self) -> datetime | None:

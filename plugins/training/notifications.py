@@ -12,15 +12,19 @@ from typing import Any
 from crpm_plugins.training import certificates
 from crpm_plugins.training.dates import local_datetime
 from crpm_plugins.training.models import CoachingSlot, Training
-from flask import current_app, has_request_context, url_for
+from flask import url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from crpm_cms.extensions import db
-from crpm_cms.mail import send_mail
-from crpm_cms.registrations import services as registrations
-from crpm_cms.registrations.models import Registration
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import (
+    Registration,
+    User,
+    db,
+    external_links,
+    language_of,
+    registrations,
+    send_mail,
+)
 
 OWNER = "training.training"
 COACHING_OWNER = "training.coaching"
@@ -69,19 +73,9 @@ MESSAGES: dict[str, tuple[Any, Any]] = {
 
 
 def link(endpoint: str, **values: Any) -> str:
-    """A full address for an e-mail. Outside a request (cron) the site's public address comes
-    from ``SITE_URL`` (``CRPM_SITE_URL``); without it the e-mail carries the path alone."""
-    if has_request_context():
+    """A full address for an e-mail (``external_links``: the request's, or ``SITE_URL``)."""
+    with external_links():
         return url_for(endpoint, _external=True, **values)
-    base = (current_app.config.get("SITE_URL") or "").rstrip("/")
-    if not base.startswith(("http://", "https://")):
-        if not current_app.extensions.get("training_site_url_warned"):  # once, not per e-mail
-            current_app.logger.warning("SITE_URL is not set: e-mails sent outside a request "
-                                       "carry paths without the site's address")
-            current_app.extensions["training_site_url_warned"] = True
-        base = ""
-    with current_app.test_request_context("/", base_url=base or None):
-        return url_for(endpoint, _external=bool(base), **values)
 
 
 def handle_registration_event(payload: dict[str, Any]) -> None:
@@ -92,8 +86,8 @@ def handle_registration_event(payload: dict[str, Any]) -> None:
     user = db.session.get(User, payload["user_id"])
     if registration is None or user is None or user.status == "deleted":
         return
-    language = user.language if user.language in current_app.config["LANGUAGES"] else None
-    with force_locale(language or current_app.config["DEFAULT_LANGUAGE"]):
+    language = language_of(user)
+    with force_locale(language):
         context = _context(payload, registration, user, language)
     if context is not None:
         send_mail(user.email, "training/transition", language, **context)

@@ -20,7 +20,6 @@ from flask import Blueprint, Flask, current_app, render_template, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from crpm_cms.extensions import db
 from crpm_cms.hookspecs import (
     ApiPaths,
     DashboardWidget,
@@ -31,8 +30,7 @@ from crpm_cms.hookspecs import (
     SearchDocument,
     hookimpl,
 )
-from crpm_cms.registrations.rules import ACTION_LABELS, STATE_LABELS
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import ACTION_LABELS, STATE_LABELS, User, db
 
 HERE = Path(__file__).parent
 
@@ -82,7 +80,8 @@ def register_jobs() -> list[Job]:
     from crpm_plugins.training.commands import expire_offers
 
     return [Job("training.expire_offers", expire_offers,
-                "Expire unconfirmed seat offers and offer the seats to the waiting list.")]
+                "Expire unconfirmed seat offers and offer the seats to the waiting list.",
+                sends_links=True)]
 
 
 @hookimpl

@@ -14,8 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from crpm_cms.permissions import require
-from crpm_cms.registrations import services as registrations
+from crpm_cms.plugin_api import registrations, require
 
 
 def reviewed_or_404(training_id: int) -> Training:

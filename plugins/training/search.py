@@ -16,9 +16,8 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from crpm_cms.extensions import db
 from crpm_cms.hookspecs import SearchDocument
-from crpm_cms.search.services import watch_model
+from crpm_cms.plugin_api import db, watch_model
 
 KIND = "training"
 KINDS = {KIND: _l("Training")}

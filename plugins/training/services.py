@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from crpm_plugins.training.dates import is_zone, to_local, utcnow
 from crpm_plugins.training.models import (
     QUESTION_KINDS,
     Training,
@@ -21,13 +20,20 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import selectinload
 
-from crpm_cms.extensions import db
-from crpm_cms.permissions import can, countries_for
-from crpm_cms.registrations import services as registrations
-from crpm_cms.registrations.models import RegistrationActivity
-from crpm_cms.taxonomies.models import Country, Term
-from crpm_cms.taxonomies.services import terms
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import (
+    Country,
+    RegistrationActivity,
+    Term,
+    User,
+    can,
+    countries_for,
+    db,
+    is_zone,
+    registrations,
+    terms,
+    to_local,
+    utcnow,
+)
 
 OWNER = "training.training"
 # what list pages show of each training, loaded for the whole list in a few queries

@@ -4,19 +4,23 @@ withdrawing, "my trainings", certificates and their public verification page."""
 from __future__ import annotations
 
 from crpm_plugins.training import applications, certificates, coaching, services
-from crpm_plugins.training.blueprint import blueprint, refused, training_or_404, visitor
+from crpm_plugins.training.blueprint import blueprint, refused, training_or_404
 from crpm_plugins.training.forms import ActionForm, FilterForm, apply_form
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crpm_cms.exports import download
-from crpm_cms.extensions import db
-from crpm_cms.organisations.views import page_number
-from crpm_cms.permissions import require
-from crpm_cms.registrations import services as registrations
-from crpm_cms.taxonomies.services import countries, terms
+from crpm_cms.plugin_api import (
+    countries,
+    db,
+    download,
+    page_number,
+    registrations,
+    require,
+    terms,
+    visitor,
+)
 
 PAGE_SIZE = 20
 
@@ -45,8 +49,7 @@ def index() -> ResponseReturnValue:
 def detail(training_id: int) -> ResponseReturnValue:
     training = training_or_404(training_id)
     activity = services.activity_of(training)
-    mine = (registrations.registration_of(activity, current_user)
-            if current_user.is_authenticated else None)
+    mine = registrations.registration_of(activity, user) if (user := visitor()) else None
     return render_template(
         "training/detail.html", training=training, mine=mine, form=ActionForm(),
         counts=registrations.counts(activity), is_open=services.is_open(training),

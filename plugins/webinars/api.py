@@ -7,16 +7,14 @@ from typing import Any
 
 from crpm_plugins.webinars import queries, registration
 from crpm_plugins.webinars.models import FORMATS, STATUSES, WebinarEvent
-from crpm_plugins.webinars.timezones import in_zone
 from crpm_plugins.webinars.views import webinar_iso
 from flask import Blueprint, abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from crpm_cms.api.services import InvalidRequest, page_arguments, page_of
 from crpm_cms.hookspecs import ApiPaths
-from crpm_cms.users.models import utcnow
+from crpm_cms.plugin_api import InvalidRequest, page_arguments, page_of, to_local, utcnow
 
 api_blueprint = Blueprint("webinars_api", __name__, url_prefix="/api/v1/events")
 WHEN = ("upcoming", "past")
@@ -29,8 +27,8 @@ def event_json(event: WebinarEvent, seats_left: int | None) -> dict[str, Any]:
         "title_fr": event.title_fr, "title_en": event.title_en,
         "description_fr": event.description_fr, "description_en": event.description_en,
         "timezone": event.timezone,
-        "start": in_zone(event.starts_at, event.timezone).isoformat(),
-        "end": in_zone(event.ends_at, event.timezone).isoformat(),
+        "start": to_local(event.starts_at, event.timezone).isoformat(),
+        "end": to_local(event.ends_at, event.timezone).isoformat(),
         "start_utc": webinar_iso(event.starts_at), "end_utc": webinar_iso(event.ends_at),
         "format": event.format, "place": event.place, "language": event.language,
         "status": event.status, "sequence": event.sequence,

@@ -12,15 +12,12 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from crpm_plugins.webinars.models import WebinarEvent
-from crpm_plugins.webinars.timezones import zone
 from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, vCalAddress
 
-from crpm_cms.settings.services import get_setting
-from crpm_cms.taxonomies.services import terms
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import User, get_setting, terms, zone
 
 REFRESH = timedelta(hours=6)  # how often subscribers should reload a feed
 PRODID = "-//CRPM network//webinars calendar//FR"

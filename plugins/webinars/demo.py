@@ -8,9 +8,7 @@ from crpm_plugins.webinars.models import WebinarEvent
 from crpm_plugins.webinars.services import EventData, MaterialData, SpeakerData, save_event
 from sqlalchemy import select
 
-from crpm_cms.extensions import db
-from crpm_cms.organisations.models import Organisation
-from crpm_cms.users.models import utcnow
+from crpm_cms.plugin_api import Organisation, db, utcnow
 
 # title (fr), title (en), kind, zone, days from today (None: the fixed date), hour, hours,
 # format, place, countries, themes, organisers (acronyms), capacity, speakers

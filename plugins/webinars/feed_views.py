@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from crpm_plugins.webinars import calendars, feeds, queries, registration
 from crpm_plugins.webinars.forms import ButtonForm, ZoneForm
 from crpm_plugins.webinars.models import WebinarEvent
-from crpm_plugins.webinars.timezones import is_zone, save_profile_zone, zone_choices
+from crpm_plugins.webinars.timezones import save_profile_zone
 from crpm_plugins.webinars.views import blueprint, event_or_404
 from flask import Response, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
@@ -19,9 +19,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from crpm_cms.extensions import db
-from crpm_cms.permissions import require
-from crpm_cms.settings.services import get_setting
+from crpm_cms.plugin_api import db, get_setting, is_zone, require, zone_choices
 
 ICS = "text/calendar; charset=utf-8"
 SEATED = ("registered", "attended", "no_show")  # a waiting list place is not in the calendar

@@ -16,8 +16,7 @@ from crpm_plugins.webinars.models import FeedToken, WebinarEvent
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
-from crpm_cms.extensions import db
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.plugin_api import User, db, utcnow
 
 
 def _mac(user_id: int, nonce: str) -> str:

@@ -13,11 +13,8 @@ from crpm_plugins.webinars.timezones import profile_zone, shown
 from flask import current_app, url_for
 from flask_babel import force_locale
 
-from crpm_cms.extensions import db
 from crpm_cms.hookspecs import Event
-from crpm_cms.mail import deliver, render_message
-from crpm_cms.registrations.models import Registration
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import Registration, User, db, deliver, language_of, render_message
 
 # (action, new state) → (mail template, invitation method or None)
 REGISTRATION_MAILS: dict[tuple[str, str], tuple[str, str | None]] = {
@@ -27,11 +24,6 @@ REGISTRATION_MAILS: dict[tuple[str, str], tuple[str, str | None]] = {
     ("withdraw", "withdrawn"): ("withdrawn", "CANCEL"),
     ("cancel", "cancelled"): ("registration_cancelled", "CANCEL"),
 }
-
-
-def language_of(user: User) -> str:
-    languages = current_app.config["LANGUAGES"]
-    return user.language if user.language in languages else current_app.config["DEFAULT_LANGUAGE"]
 
 
 def _times(event: WebinarEvent, user: User, language: str) -> list[Any]:

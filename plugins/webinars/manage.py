@@ -10,7 +10,6 @@ from typing import Any
 from crpm_plugins.webinars import mails, queries, registration, services, statistics
 from crpm_plugins.webinars.forms import GENDER_LABELS, SEX_LABELS, EventForm
 from crpm_plugins.webinars.models import WebinarEvent
-from crpm_plugins.webinars.timezones import in_zone, zone_choices
 from crpm_plugins.webinars.views import blueprint, event_or_404, kind_labels
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -18,14 +17,24 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from crpm_cms.extensions import db
-from crpm_cms.organisations.models import Organisation
-from crpm_cms.organisations.views import page_number, theme_choices
-from crpm_cms.permissions import require
-from crpm_cms.registrations.rules import STATE_LABELS
-from crpm_cms.registrations.services import RegistrationError
-from crpm_cms.taxonomies.services import countries
-from crpm_cms.users.models import utcnow
+from crpm_cms.plugin_api import (
+    CSV_MEDIA_TYPE,
+    STATE_LABELS,
+    XLSX_MEDIA_TYPE,
+    Organisation,
+    RegistrationError,
+    countries,
+    csv_bytes,
+    db,
+    download,
+    page_number,
+    require,
+    theme_choices,
+    to_local,
+    utcnow,
+    xlsx_bytes,
+    zone_choices,
+)
 
 
 def managed_event(event_id: int) -> WebinarEvent:
@@ -58,7 +67,7 @@ def fill(form: EventForm, event: WebinarEvent) -> None:
     for name in ("registration_opens", "registration_closes"):
         stored: datetime | None = getattr(event, f"{name}_at")
         getattr(form, f"{name}_local").data = (
-            in_zone(stored, event.timezone).replace(tzinfo=None) if stored else None)
+            to_local(stored, event.timezone).replace(tzinfo=None) if stored else None)
     form.sequence.data = str(event.sequence)
     form.organisers.data = [o.id for o in event.organisers]
     form.countries.data = [c.code for c in event.countries]
@@ -165,8 +174,6 @@ def attendance(event_id: int) -> ResponseReturnValue:
 @blueprint.get("/<int:event_id>/participants.<any(csv, xlsx):extension>")
 def export(event_id: int, extension: str) -> ResponseReturnValue:
     """The participant list, formula-safe (the core's export helpers)."""
-    from crpm_cms import exports  # openpyxl is slow to import: only when someone exports
-
     event = managed_event(event_id)
     header = [_("Name"), _("E-mail"), _("Organisation"), _("Country"), _("State"),
               _("Registered on")]
@@ -176,10 +183,10 @@ def export(event_id: int, extension: str) -> ResponseReturnValue:
              entry.created_at.replace(microsecond=0)]
             for entry in registration.participants(event)]
     if extension == "csv":
-        body, media_type = exports.csv_bytes(header, rows), exports.CSV_MEDIA_TYPE
+        body, media_type = csv_bytes(header, rows), CSV_MEDIA_TYPE
     else:
-        body, media_type = exports.xlsx_bytes(header, rows, event.title), exports.XLSX_MEDIA_TYPE
-    return exports.download(body, f"participants-{event.id}.{extension}", media_type)
+        body, media_type = xlsx_bytes(header, rows, event.title), XLSX_MEDIA_TYPE
+    return download(body, f"participants-{event.id}.{extension}", media_type)
 
 
 @blueprint.get("/statistics")

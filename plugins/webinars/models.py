@@ -8,11 +8,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crpm_cms.extensions import db
-from crpm_cms.library.models import LibraryDocument
-from crpm_cms.organisations.models import Organisation
-from crpm_cms.taxonomies.models import Country, Term, _localised
-from crpm_cms.users.models import utcnow
+from crpm_cms.plugin_api import Country, LibraryDocument, Organisation, Term, db, localised, utcnow
 
 FORMATS = ("online", "in_person", "hybrid")
 STATUSES = ("scheduled", "postponed", "cancelled")
@@ -89,12 +85,11 @@ class WebinarEvent(db.Model):
 
     @property
     def title(self) -> str:
-        return _localised(self.title_fr, self.title_en) or self.title_fr or self.title_en
+        return localised(self.title_fr, self.title_en)
 
     @property
     def description(self) -> str:
-        return (_localised(self.description_fr, self.description_en)
-                or self.description_fr or self.description_en)
+        return localised(self.description_fr, self.description_en)
 
     @property
     def is_online(self) -> bool:

@@ -25,7 +25,7 @@ from crpm_cms.hookspecs import (
     SearchDocument,
     hookimpl,
 )
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import User
 
 HERE = Path(__file__).parent
 HOME_EVENTS = 4
@@ -68,7 +68,7 @@ def register_jobs() -> list[Job]:
     from crpm_plugins.webinars.commands import send_reminders_now
 
     return [Job("webinars.send_reminders", send_reminders_now,
-                "Send the 24-hour and 1-hour reminders that are due.")]
+                "Send the 24-hour and 1-hour reminders that are due.", sends_links=True)]
 
 
 @hookimpl
@@ -82,7 +82,7 @@ def register_commands(cli: click.Group) -> None:
 def register_template_filters() -> dict[str, Any]:
     from crpm_plugins.webinars.timezones import clock
 
-    from crpm_cms.registrations.rules import STATE_LABELS
+    from crpm_cms.plugin_api import STATE_LABELS
 
     def state_label(state: str) -> str:
         return str(STATE_LABELS.get(state, state))
@@ -108,7 +108,9 @@ def menu_items(user: User | None) -> list[MenuItem]:
 def _account_block() -> Markup:
     from crpm_plugins.webinars import feeds, registration
     from crpm_plugins.webinars.forms import ZoneForm
-    from crpm_plugins.webinars.timezones import profile_zone, zone_choices
+    from crpm_plugins.webinars.timezones import profile_zone
+
+    from crpm_cms.plugin_api import zone_choices
 
     form = ZoneForm()
     form.timezone.choices = [("", _("Automatic (my browser's time zone)")), *zone_choices()]

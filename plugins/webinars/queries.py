@@ -6,15 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from crpm_plugins.webinars.models import FORMATS, WebinarEvent
-from crpm_plugins.webinars.timezones import to_utc
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, false, or_, select
 
-from crpm_cms.extensions import db
-from crpm_cms.permissions import can, countries_for
-from crpm_cms.taxonomies.models import Country, Term
-from crpm_cms.taxonomies.services import terms
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.plugin_api import Country, Term, User, can, countries_for, db, terms, to_utc, utcnow
 
 PAGE_SIZE = 20
 MANAGE = "webinars.manage"

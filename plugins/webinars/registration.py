@@ -10,11 +10,15 @@ from crpm_plugins.webinars.models import OWNER, WebinarEvent
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from crpm_cms.extensions import db
-from crpm_cms.registrations import services as core
-from crpm_cms.registrations.models import Registration, RegistrationActivity
-from crpm_cms.registrations.services import RegistrationError
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.plugin_api import (
+    Registration,
+    RegistrationActivity,
+    RegistrationError,
+    User,
+    db,
+    registrations,
+    utcnow,
+)
 
 ACTIVE_STATES = ("registered", "waitlisted", "attended", "no_show")
 ATTENDANCE_ACTIONS = {"attended": "mark_attended", "no_show": "mark_no_show"}
@@ -22,8 +26,8 @@ ATTENDANCE_ACTIONS = {"attended": "mark_attended", "no_show": "mark_no_show"}
 
 def activity(event: WebinarEvent) -> RegistrationActivity:
     """The event's activity in the core service (made on first use)."""
-    found = core.find_activity(OWNER, event.id)
-    return found or core.ensure_activity(OWNER, event.id, capacity=event.capacity,
+    found = registrations.find_activity(OWNER, event.id)
+    return found or registrations.ensure_activity(OWNER, event.id, capacity=event.capacity,
                                          starts_on=event.starts_at.date())
 
 
@@ -47,7 +51,7 @@ def register(event: WebinarEvent, user: User) -> Registration:
     reason = closed_reason(event)
     if reason:
         raise RegistrationError(reason)
-    return core.register(activity(event), user, organisation_id=user.organisation_id)
+    return registrations.register(activity(event), user, organisation_id=user.organisation_id)
 
 
 def withdraw(event: WebinarEvent, user: User) -> Registration:
@@ -57,18 +61,18 @@ def withdraw(event: WebinarEvent, user: User) -> Registration:
         raise RegistrationError(_("You are not registered for this event."))
     if event.ends_at <= utcnow():
         raise RegistrationError(_("This event is over."))
-    return core.transition(registration, "withdraw", user)
+    return registrations.transition(registration, "withdraw", user)
 
 
 def registration_of(event: WebinarEvent, user: User | None) -> Registration | None:
     if user is None or not user.is_authenticated:
         return None
-    found = core.find_activity(OWNER, event.id)
-    return core.registration_of(found, user) if found else None
+    found = registrations.find_activity(OWNER, event.id)
+    return registrations.registration_of(found, user) if found else None
 
 
 def seats(event: WebinarEvent) -> dict[str, int | None]:
-    return core.counts(activity(event))
+    return registrations.counts(activity(event))
 
 
 def seats_left_of(event_ids: Iterable[int]) -> dict[int, int | None]:
@@ -86,25 +90,25 @@ def waitlist_position(registration: Registration) -> int | None:
     """1 for the first person waiting; None when not on the waiting list."""
     if registration.state != "waitlisted":
         return None
-    ahead = core.registrations_for(registration.activity, ["waitlisted"])
+    ahead = registrations.registrations_for(registration.activity, ["waitlisted"])
     return next((n for n, other in enumerate(ahead, 1) if other.id == registration.id), None)
 
 
 def participants(event: WebinarEvent) -> list[Registration]:
     """Everyone who registered, in queue order, with their current state."""
-    found = core.find_activity(OWNER, event.id)
-    return core.registrations_for(found) if found else []
+    found = registrations.find_activity(OWNER, event.id)
+    return registrations.registrations_for(found) if found else []
 
 
 def events_of(user: User, states: Iterable[str] = ACTIVE_STATES
               ) -> list[tuple[WebinarEvent, Registration]]:
     """The person's events (soonest first) with their registration, for the account and feed."""
-    registrations = {r.activity.external_id: r for r in core.registrations_of(user, OWNER, states)}
-    if not registrations:
+    mine = {r.activity.external_id: r for r in registrations.registrations_of(user, OWNER, states)}
+    if not mine:
         return []
     events = db.session.scalars(select(WebinarEvent).where(
-        WebinarEvent.id.in_(registrations)).order_by(WebinarEvent.starts_at))
-    return [(event, registrations[event.id]) for event in events]
+        WebinarEvent.id.in_(mine)).order_by(WebinarEvent.starts_at))
+    return [(event, mine[event.id]) for event in events]
 
 
 def mark_attendance(event: WebinarEvent, marks: Mapping[int, str], actor: User) -> int:
@@ -117,6 +121,6 @@ def mark_attendance(event: WebinarEvent, marks: Mapping[int, str], actor: User) 
         action = ATTENDANCE_ACTIONS.get(mark)
         if registration is None or action is None or registration.state == mark:
             continue
-        core.transition(registration, action, actor)
+        registrations.transition(registration, action, actor)
         changed += 1
     return changed

@@ -16,9 +16,7 @@ from crpm_plugins.webinars.models import OWNER, ReminderSent, WebinarEvent
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from crpm_cms.extensions import db
-from crpm_cms.registrations.models import Registration, RegistrationActivity
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.plugin_api import Registration, RegistrationActivity, User, db, utcnow
 
 # kind → (opens this long before the start, closes this long before the start)
 WINDOWS = {"24h": (timedelta(hours=24), timedelta(hours=1)),

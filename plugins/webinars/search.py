@@ -10,8 +10,8 @@ from crpm_plugins.webinars.models import WebinarEvent
 from flask import url_for
 from sqlalchemy import select
 
-from crpm_cms.extensions import db
 from crpm_cms.hookspecs import SearchDocument
+from crpm_cms.plugin_api import db
 
 KIND = "event"
 

@@ -22,19 +22,25 @@ from crpm_plugins.webinars.models import (
 )
 from crpm_plugins.webinars.queries import MANAGE
 from crpm_plugins.webinars.search import KIND as SEARCH_KIND
-from crpm_plugins.webinars.timezones import exists_in_zone, is_zone, to_utc
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from crpm_cms.extensions import db
-from crpm_cms.library.models import LibraryDocument
-from crpm_cms.organisations.models import Organisation
-from crpm_cms.permissions import countries_for
-from crpm_cms.registrations import services as registrations
-from crpm_cms.search.services import record_change
-from crpm_cms.taxonomies.models import Country, Term
-from crpm_cms.taxonomies.services import THEME_VOCABULARIES
-from crpm_cms.users.models import User, utcnow
+from crpm_cms.plugin_api import (
+    THEME_VOCABULARIES,
+    Country,
+    LibraryDocument,
+    Organisation,
+    Term,
+    User,
+    countries_for,
+    db,
+    exists_in_zone,
+    is_zone,
+    record_change,
+    registrations,
+    to_utc,
+    utcnow,
+)
 
 # Changes that registrants are told about by e-mail (with an updated invitation).
 NOTIFIED_FIELDS = ("starts_at", "ends_at", "status", "format", "place", "joining_url")

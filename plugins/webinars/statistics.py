@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from crpm_plugins.webinars.models import OWNER, SPEAKER_GENDERS, EventSpeaker, WebinarEvent
 from sqlalchemy import Select, func, select
 
-from crpm_cms.extensions import db
-from crpm_cms.registrations.services import participation_statistics
+from crpm_cms.plugin_api import db, participation_statistics
 
 PARTICIPATED = ("attended",)
 NOT_DECLARED = "undeclared"

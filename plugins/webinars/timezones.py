@@ -1,72 +1,23 @@
-"""Times in IANA zones (never fixed offsets: Morocco moves to UTC+0 during Ramadan), and which
-zone a visitor reads them in: the zone chosen on the account page, else the browser's zone that
+"""Which zone a visitor reads event times in (the zones themselves are the core's,
+``crpm_cms.plugin_api``): the zone chosen on the account page, else the browser's zone that
 ``webinars.js`` puts in the ``crpm_tz`` cookie, else none (only the event's zone is shown)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cache
+from datetime import datetime
 from urllib.parse import unquote
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.dates import format_date, format_time, get_timezone_gmt, get_timezone_location
 from crpm_plugins.webinars.models import ViewerZone
 from flask import g, has_request_context, request
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import select
 
-from crpm_cms.extensions import db
-from crpm_cms.taxonomies.models import Country
+from crpm_cms.plugin_api import db, is_zone, to_local, zone
 
 ZONE_COOKIE = "crpm_tz"
 DASH = " \u2013 "  # an en dash between the start and the end
-
-
-@cache
-def known_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
-
-
-def is_zone(name: str | None) -> bool:
-    """An IANA zone name of the system's tz database (``Etc/GMT+1``-style offsets refused)."""
-    return bool(name) and name in known_zones() and not str(name).startswith(("Etc/", "GMT"))
-
-
-def zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
-def zone_choices() -> list[tuple[str, str]]:
-    """The network's zones first (from the countries table), then every other IANA zone."""
-    network = sorted({country.timezone for country in db.session.scalars(select(Country))
-                      if is_zone(country.timezone)})
-    others = sorted(name for name in known_zones() if is_zone(name) and name not in network)
-    return [(name, name.replace("_", " ")) for name in [*network, "UTC", *others]]
-
-
-# -- conversions ----------------------------------------------------------------------------------
-
-
-def to_utc(local: datetime, zone_name: str) -> datetime:
-    """A wall-clock time in ``zone_name`` → the naive UTC instant stored."""
-    return local.replace(tzinfo=zone(zone_name)).astimezone(UTC).replace(tzinfo=None)
-
-
-def in_zone(utc: datetime, zone_name: str) -> datetime:
-    """A stored naive UTC instant → an aware datetime in ``zone_name``."""
-    return utc.replace(tzinfo=UTC).astimezone(zone(zone_name))
-
-
-def exists_in_zone(local: datetime, zone_name: str) -> bool:
-    """False for a wall-clock time skipped by a change of offset (e.g. 02:30 on a spring-forward
-    night): it would silently become another hour."""
-    back = in_zone(to_utc(local, zone_name), zone_name).replace(tzinfo=None)
-    return back == local
 
 
 # -- the visitor's zone ---------------------------------------------------------------------------
@@ -138,7 +89,7 @@ def shown(starts_at: datetime, ends_at: datetime, zone_name: str,
           locale: str | None = None) -> ShownTime:
     """The span from ``starts_at`` to ``ends_at`` (naive UTC) as read in ``zone_name``."""
     locale = locale or _locale()
-    start, end = in_zone(starts_at, zone_name), in_zone(ends_at, zone_name)
+    start, end = to_local(starts_at, zone_name), to_local(ends_at, zone_name)
     text = f"{format_date(start, 'full', locale=locale)}, {clock(start, locale)}"
     if end.date() == start.date():
         text += f"{DASH}{clock(end, locale)}"

@@ -25,16 +25,20 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crpm_cms.content.services import deployment_zone
-from crpm_cms.extensions import db
-from crpm_cms.library.models import LibraryDocument
-from crpm_cms.library.queries import visible_documents
-from crpm_cms.organisations.views import page_number, theme_choices
-from crpm_cms.permissions import require
-from crpm_cms.registrations.rules import STATE_LABELS
-from crpm_cms.registrations.services import RegistrationError
-from crpm_cms.taxonomies.services import countries, terms
-from crpm_cms.users.models import utcnow
+from crpm_cms.plugin_api import (
+    STATE_LABELS,
+    LibraryDocument,
+    RegistrationError,
+    countries,
+    db,
+    deployment_zone,
+    page_number,
+    require,
+    terms,
+    theme_choices,
+    utcnow,
+    visible_documents,
+)
 
 blueprint = Blueprint("webinars", __name__, url_prefix="/events",
                       template_folder="templates", static_folder="static")
