@@ -39,7 +39,7 @@ def build_app(folder: Path):  # type: ignore[no-untyped-def]
                       "DATABASE_URL": f"sqlite:///{folder / 'bench.sqlite3'}"})
     with app.app_context():
         initialise("all")
-        app.extensions["crpm_plugins"].call_startup_hook("load_demo_data")
+        app.extensions["crpm_plugins"].answers("load_demo_data", enabled_only=False)
     return app
 
 

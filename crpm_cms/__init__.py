@@ -56,25 +56,25 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
     with app.app_context():
         app.extensions["crpm_permissions"] = collect_permissions(
-            plugins.call_startup_hook("register_permissions")
+            plugins.answers("register_permissions", enabled_only=False)
         )
         app.extensions["crpm_settings"] = {
             setting.key: setting
-            for _, declared in plugins.call_startup_hook("register_settings")
+            for declared in plugins.values("register_settings", enabled_only=False)
             for setting in declared
         }
         app.extensions["crpm_jobs"] = {
             job.name: (plugin_name, job)
-            for plugin_name, jobs in plugins.call_startup_hook("register_jobs")
+            for plugin_name, jobs in plugins.answers("register_jobs", enabled_only=False)
             for job in jobs
         }
-        for _, filters in plugins.call_startup_hook("register_template_filters"):
+        for filters in plugins.values("register_template_filters", enabled_only=False):
             app.jinja_env.filters.update(filters)
         plugins.register_blueprints(app)
         from crpm_cms.cli import register_core_commands
 
         register_core_commands(app.cli)
-        plugins.call_startup_hook("register_commands", cli=app.cli)
+        plugins.answers("register_commands", enabled_only=False, cli=app.cli)
 
     @app.before_request
     def hide_disabled_plugins() -> None:
@@ -82,7 +82,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
         if owner is not None and not plugins.is_enabled(owner):
             abort(404)
 
-    plugins.call_startup_hook("startup", app=app)
+    plugins.answers("startup", enabled_only=False, app=app)
     return app
 
 
@@ -94,9 +94,8 @@ def _init_extensions(app: Flask, plugins: PluginRegistry) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     app.extensions["crpm_version_locations"] = version_locations
 
-    translation_dirs = [str(Path(__file__).parent / "translations")] + [
-        path for _, path in plugins.call_startup_hook("register_translations")
-    ]
+    translation_dirs = [str(Path(__file__).parent / "translations"),
+                        *plugins.translation_folders()]
     babel.init_app(app, locale_selector=i18n.select_locale,
                    default_translation_directories=";".join(translation_dirs))
     csrf.init_app(app)

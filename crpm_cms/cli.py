@@ -67,7 +67,7 @@ def initialise(plugins_choice: str) -> None:
     first_init = not _has_plugin_rows()
     upgrade_schema()
     load_reference_data()
-    plugin_services.registry().call_startup_hook("load_reference_data")
+    plugin_services.registry().answers("load_reference_data", enabled_only=False)
     if first_init and plugins_choice not in ("all", "none"):
         wanted = {name.strip() for name in plugins_choice.split(",") if name.strip()}
         unknown = wanted - set(plugin_services.registry().loaded)
@@ -143,7 +143,7 @@ def demo_command(password: str) -> None:
         for name in plugin_services.registry().loaded:
             plugin_services.set_enabled(name, True)
         load_demo_data(password)
-        plugin_services.registry().call_startup_hook("load_demo_data")
+        plugin_services.registry().answers("load_demo_data", enabled_only=False)
         from crpm_cms.search.indexing import reindex
 
         click.echo(f"Search index rebuilt: {reindex()} record(s).")
@@ -272,13 +272,14 @@ jobs_group = click.Group("jobs", help="Periodic jobs of the enabled plugins (run
 def jobs_run(names: tuple[str, ...]) -> None:
     """Run every job of the enabled plugins, or only the named ones."""
     from crpm_cms.mail import MissingSiteUrl, external_links
+    from crpm_cms.plugin_system.services import registry
 
-    registry = current_app.extensions["crpm_plugins"]
+    plugins = registry()
     not_run = []
     for job_name, (plugin_name, job) in sorted(current_app.extensions["crpm_jobs"].items()):
         if names and job_name not in names:
             continue
-        if not registry.is_enabled(plugin_name):
+        if not plugins.is_enabled(plugin_name):
             click.echo(f"{job_name}: skipped, plugin {plugin_name} is disabled.")
             continue
         try:

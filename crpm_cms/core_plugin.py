@@ -9,11 +9,7 @@ from sqlalchemy import func, select
 
 from crpm_cms.extensions import db
 from crpm_cms.hookspecs import DashboardWidget, Job, MenuItem, Permission, Setting, hookimpl
-from crpm_cms.search.documents import (  # noqa: F401  (the core's search hooks)
-    register_search_kinds,
-    search_document,
-    search_documents,
-)
+from crpm_cms.search.documents import register_search_sources  # noqa: F401  (a core hook)
 from crpm_cms.users.models import User
 
 

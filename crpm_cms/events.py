@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app
-
 from crpm_cms.hookspecs import Event
+from crpm_cms.plugin_system.services import registry
 
 
 def emit(event: Event) -> None:
-    current_app.extensions["crpm_plugins"].enabled_hook("handle_event")(event=event)
+    """Call ``handle_event`` on the core and the enabled plugins, in the caller's transaction."""
+    registry().answers("handle_event", enabled_only=True, event=event)

@@ -1,12 +1,18 @@
-"""The plugin API: every hook a CRPM plugin can implement, grouped by family.
+"""The plugin API's hooks: every hook a CRPM plugin can implement, grouped by family.
 
-Startup hooks (``register_*``, ``startup``) run once per app on every *loaded* plugin. Request and
-event hooks (``menu_items``, ``template_slot``, ``dashboard_widgets``, ``handle_event``) run only
-on *enabled* plugins, so switching a plugin off in the admin hides it on the next request. The
-search hooks (``search_documents``, ``search_document``) run on every loaded plugin: the index
-keeps a disabled plugin's records and each query leaves them out. Implement a hook with
-``@hookimpl`` and any subset of its arguments. ``docs/plugins/hooks.md`` documents each hook; a test
-keeps the two in step.
+Startup hooks (``register_*``, ``startup``) run once per app on every *loaded* plugin. Command
+hooks (``load_*``) run when ``crpm init`` or ``crpm demo`` does. Request and event hooks
+(``menu_items``, ``template_slot``, ``dashboard_widgets``, ``api_extensions``…, ``handle_event``)
+run only on *enabled* plugins, so switching a plugin off in the admin hides it on the next
+request. Search sources are registered by every loaded plugin: the index keeps a disabled
+plugin's records and each query leaves them out.
+
+Hooks are called in pluggy's order: ``tryfirst`` implementations first, then from the last
+registered plugin to the first (the core is registered first, so it answers last), ``trylast``
+ones last; where order shows on a page, the values carry an ``order``. HTML is trusted only as
+``Markup``: a plain ``str`` is escaped. Implement a hook with ``@hookimpl`` and any subset of its
+arguments; ``docs/plugins/hooks.md`` documents each hook and a test keeps the two in step. What
+plugins may use of the core besides these hooks is ``crpm_cms.plugin_api``.
 """
 
 from __future__ import annotations
@@ -24,7 +30,6 @@ if TYPE_CHECKING:
     from markupsafe import Markup
     from sqlalchemy import ColumnElement
 
-    from crpm_cms.organisations.models import Organisation
     from crpm_cms.users.models import User
 
 PROJECT = "crpm_cms"
@@ -79,11 +84,23 @@ class Job:
 
 @dataclass(frozen=True)
 class DashboardWidget:
-    """A block on the admin dashboard: a title and ready-to-show HTML."""
+    """A block on the admin dashboard: a title and its HTML (a plain ``str`` is escaped)."""
 
     title: str
     html: Markup | str
     order: int = 50
+
+
+@dataclass(frozen=True)
+class SlotFragment:
+    """HTML for a named place of a page, with its place among the other plugins' (lower first)
+    and the style sheets and scripts it needs: the page loads each once, in its ``<head>``, only
+    where the fragment appears. A plain ``str`` as ``html`` is escaped, never trusted."""
+
+    html: Markup | str
+    order: int = 50
+    css: tuple[str, ...] = ()
+    js: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -112,17 +129,44 @@ class SearchDocument:
 
 
 @dataclass(frozen=True)
+class SearchSource:
+    """One kind of search document and its owner's ways to produce it: every record (a full
+    reindex) and one record as it is now (after ``record_change(kind, key)``; ``None`` when it
+    is gone or must not be found, a draft). ``type_labels`` name the ``type`` values that are
+    not taxonomy terms, for the Type facet."""
+
+    kind: str
+    label: str  # may be a lazy translation
+    all_documents: Callable[[], Iterable[SearchDocument]]
+    document: Callable[[str], SearchDocument | None]
+    type_labels: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class ApiPaths:
     """What a plugin adds to the OpenAPI document: path items of its ``/api/v1/…`` routes keyed
-    by their path relative to ``/api/v1`` (``"/events"``) and the schemas they ``$ref``; query
-    parameters it answers on a core path's GET (``{"/organisations": [parameter, …]}``, through
-    ``organisation_filters``); properties it adds to a core schema (``{"Organisation":
-    {"places": schema}}``, through ``extra_organisation_fields``)."""
+    by their path relative to ``/api/v1`` (``"/events"``) and the schemas they ``$ref``."""
 
     paths: dict[str, Any] = field(default_factory=dict)
     schemas: dict[str, Any] = field(default_factory=dict)
-    parameters: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    properties: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ApiExtension:
+    """What a plugin adds to a resource of the core's API (``"organisations"``), said once: the
+    query arguments it filters on and the fields it adds to each item, each with its OpenAPI
+    description, which ``/api/v1/openapi.json`` shows while the plugin is enabled.
+
+    ``filters(args)`` gives conditions on the resource's model for the arguments it knows;
+    ``fields(items)`` gives ``{item id: {field: value}}`` for a page of items in one query (the
+    core's own fields win over a plugin's of the same name).
+    """
+
+    resource: str
+    parameters: list[dict[str, Any]] = field(default_factory=list)
+    properties: dict[str, Any] = field(default_factory=dict)
+    filters: Callable[[Mapping[str, str]], list[ColumnElement[bool]]] | None = None
+    fields: Callable[[list[Any]], dict[int, dict[str, Any]]] | None = None
 
 
 @dataclass(frozen=True)
@@ -144,22 +188,24 @@ def register_blueprints(app: Flask) -> list[Blueprint] | None:
 
 @hookspec
 def register_migrations() -> str | None:
-    """Path of the plugin's Alembic ``versions`` folder; its branch label is the plugin's name."""
+    """Only to override the convention: the path of the plugin's Alembic ``versions`` folder
+    (default ``<plugin package>/migrations/versions``); its branch label is the plugin's name."""
 
 
 @hookspec
 def register_translations() -> str | None:
-    """Path of the plugin's ``translations`` folder (Babel catalogues, domain ``messages``)."""
+    """Only to override the convention: the path of the plugin's Babel catalogues (default
+    ``<plugin package>/translations``, domain ``messages``)."""
 
 
 @hookspec
 def register_permissions() -> list[Permission] | None:
-    """Permissions the plugin checks with ``crpm_cms.permissions.can``."""
+    """Permissions the plugin checks with ``plugin_api.can``."""
 
 
 @hookspec
 def register_settings() -> list[Setting] | None:
-    """Site settings the plugin reads with ``crpm_cms.settings.services.get_setting``."""
+    """Site settings the plugin reads with ``plugin_api.get_setting``."""
 
 
 @hookspec
@@ -168,14 +214,8 @@ def register_jobs() -> list[Job] | None:
 
 
 @hookspec
-def register_search_kinds() -> dict[str, str] | None:
-    """Kinds of search documents the plugin contributes, with their (lazy) translated labels."""
-
-
-@hookspec
-def register_search_types() -> dict[str, str] | None:
-    """Labels (lazy, translated) of the ``type`` values the plugin's search documents carry that
-    are not taxonomy terms, for the Type facet on ``/search``."""
+def register_search_sources() -> list[SearchSource] | None:
+    """The kinds of search documents the plugin owns, each with its label and producers."""
 
 
 @hookspec
@@ -193,15 +233,18 @@ def startup(app: Flask) -> None:
     """Last step of ``create_app``, once everything above is registered."""
 
 
-@hookspec
-def load_demo_data() -> None:
-    """Add the plugin's demo records; ``crpm demo`` calls it after the core's, on every run."""
+# -- Commands: every loaded plugin, when the command runs --------------------------------------
 
 
 @hookspec
 def load_reference_data() -> None:
     """Insert or update the plugin's shipped data (code lists, frameworks); ``crpm init`` calls it
     after the core's reference data, on every run, so it must be idempotent."""
+
+
+@hookspec
+def load_demo_data() -> None:
+    """Add the plugin's demo records; ``crpm demo`` calls it after the core's, on every run."""
 
 
 # -- Request: enabled plugins only ---------------------------------------------------------------
@@ -213,8 +256,9 @@ def menu_items(user: User | None) -> list[MenuItem] | None:
 
 
 @hookspec
-def template_slot(slot: str, context: dict[str, Any]) -> Markup | str | None:
-    """HTML for a named slot of a core page (``home_main``, ``organisation_page``, …)."""
+def template_slot(slot: str, context: dict[str, Any]) -> SlotFragment | Markup | None:
+    """HTML for a named slot of a page (``home_main``, ``organisation_page``…); ``context`` is
+    the page's template context. A bare ``Markup`` is a fragment of order 50."""
 
 
 @hookspec
@@ -223,36 +267,14 @@ def dashboard_widgets(user: User) -> list[DashboardWidget] | None:
 
 
 @hookspec
-def organisation_filters(args: Mapping[str, str]) -> list[ColumnElement[bool]] | None:
-    """Conditions on ``Organisation`` for the query arguments the plugin understands (the API's
-    ``/api/v1/organisations``); arguments it does not know are ignored."""
-
-
-@hookspec
-def extra_organisation_fields(
-    organisations: list[Organisation],
-) -> dict[int, dict[str, Any]] | None:
-    """Fields added to each organisation of an API answer, by organisation id (one query per page,
-    never one per organisation); the core's own fields win over a plugin's of the same name."""
+def api_extensions() -> list[ApiExtension] | None:
+    """Filters and fields the plugin adds to the core's API resources, with their description."""
 
 
 @hookspec
 def extra_csp_sources(endpoint: str | None) -> dict[str, list[str]] | None:
     """Sources to allow, by Content-Security-Policy directive (``img-src``…), on an HTML page of
     this endpoint; nothing is allowed beyond what the plugin returns for that page."""
-
-
-@hookspec
-def search_documents() -> Iterable[SearchDocument] | None:
-    """Every record the plugin wants in the search index, for a full reindex (loaded plugins)."""
-
-
-@hookspec
-def search_document(kind: str, key: str) -> SearchDocument | None:
-    """One record of a kind the plugin owns, as it is now, after ``record_change(kind, key)``.
-
-    ``None`` for another plugin's kind and for a record that is gone or must not be found (draft).
-    """
 
 
 @hookspec

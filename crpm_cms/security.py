@@ -8,10 +8,12 @@ from functools import cached_property
 from typing import IO, Any
 from urllib.parse import parse_qsl, urlsplit
 
-from flask import Flask, Request, Response, current_app, request
+from flask import Flask, Request, Response, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
 from werkzeug.formparser import FormDataParser
+
+from crpm_cms.plugin_system.services import registry
 
 CSP_DIRECTIVES: dict[str, tuple[str, ...]] = {
     "default-src": ("'self'",),
@@ -40,13 +42,13 @@ CONTENT_SECURITY_POLICY = policy_text(CSP_DIRECTIVES)
 def content_security_policy() -> str:
     """The core policy plus what enabled plugins allow for this page (``extra_csp_sources``)."""
     try:
-        hook = current_app.extensions["crpm_plugins"].enabled_hook("extra_csp_sources")
-        answers = hook(endpoint=request.endpoint)
+        answers = registry().values("extra_csp_sources", enabled_only=True,
+                                    endpoint=request.endpoint)
     except SQLAlchemyError:  # the database is down: the error page keeps the strict policy
         return CONTENT_SECURITY_POLICY
     directives = {name: list(sources) for name, sources in CSP_DIRECTIVES.items()}
     for answer in answers:
-        for name, sources in (answer or {}).items():
+        for name, sources in answer.items():
             if not CSP_DIRECTIVE.match(name):
                 continue
             wanted = directives.setdefault(name, [])

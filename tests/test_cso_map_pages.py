@@ -211,7 +211,7 @@ def test_demo_data_places_the_demo_organisations_and_deleting_data_is_explicit(
     with app.app_context():
         load_demo_data("demo-password-2026")
         for _ in range(2):  # `crpm demo` runs it on every call
-            app.extensions["crpm_plugins"].call_startup_hook("load_demo_data")
+            app.extensions["crpm_plugins"].answers("load_demo_data", enabled_only=False)
         total = db.session.scalar(select(func.count()).select_from(Place))
         precisions = set(db.session.scalars(select(Place.precision)))
     rows = csv_rows(client.get("/map/organisations.csv").data)

@@ -94,20 +94,18 @@ def note_count(app: Flask) -> int:
         return db.session.scalar(text("SELECT count(*) FROM example_notes"))
 
 
-def hook_results(app: Flask, hook_name: str, **kwargs: object) -> list:
-    """What the enabled plugins answer, flattened, inside a request like a page would be."""
-    with app.test_request_context("/"):
-        hook = app.extensions["crpm_plugins"].enabled_hook(hook_name)
-        return [item for answer in hook(**kwargs) for item in answer or ()]
-
-
 def dashboard_widgets(app: Flask, email: str) -> list:
     """The admin dashboard's widgets as this admin would get them, in English."""
     from crpm_cms.users.services import find_by_email
 
     with app.test_request_context("/?lang=en"):
-        hook = app.extensions["crpm_plugins"].enabled_hook("dashboard_widgets")
-        return [widget for answer in hook(user=find_by_email(email)) for widget in answer or ()]
+        answers = app.extensions["crpm_plugins"].values("dashboard_widgets", enabled_only=True,
+                                                        user=find_by_email(email))
+        return [widget for answer in answers for widget in answer]
+
+
+def search_total(client: FlaskClient, words: str) -> int:
+    return client.get(f"/api/v1/search?q={words}").json["total"]
 
 
 def save_an_organisation(app: Flask) -> None:
@@ -133,8 +131,7 @@ def assert_example_visible(app: Flask, visitor: FlaskClient, admin: FlaskClient,
     assert ('class="example-slot"' in home) is visible
     _, dashboard = page(admin, "/admin/?lang=en")
     assert ("example note(s)" in dashboard) is visible
-    searched = [doc for doc in hook_results(app, "search_documents") if doc.kind == "example_note"]
-    assert bool(searched) is visible
+    assert bool(search_total(visitor, "pause")) is visible
     job = cli(app, "jobs", "run", "example.count_notes")
     assert job.exit_code == 0
     assert ("skipped, plugin example is disabled" in job.output) is not visible
@@ -261,6 +258,75 @@ def test_a_misspelt_hook_fails_at_create_app(monkeypatch: pytest.MonkeyPatch, tm
                     "PLUGINS": ["example", "misspelt"]})
 
 
+def ad_hoc_plugin(**hooks: Callable[..., object]) -> types.ModuleType:
+    """A plugin made in the test: a module holding the given hook implementations."""
+    module = types.ModuleType(f"crpm_test_plugin_{uuid.uuid4().hex[:8]}")
+    for name, function in hooks.items():
+        setattr(module, name, function)
+    return module
+
+
+def test_hooks_are_called_in_pluggys_order_with_tryfirst_and_trylast(app: Flask) -> None:
+    plugins = app.extensions["crpm_plugins"]
+
+    @hookspecs.hookimpl(tryfirst=True)
+    def menu_items():  # type: ignore[no-untyped-def]
+        return []
+
+    @hookspecs.hookimpl(trylast=True)
+    def last_menu_items():  # type: ignore[no-untyped-def]
+        return []
+
+    plugins.pm.register(ad_hoc_plugin(menu_items=last_menu_items), name="last")
+    plugins.pm.register(ad_hoc_plugin(menu_items=menu_items), name="first")
+    with app.test_request_context("/"):
+        order = [name for name, _ in plugins.answers("menu_items", enabled_only=True, user=None)]
+    # tryfirst, then the last registered to the first (the core first of all), then trylast
+    assert order == ["first", "example", *sorted(set(order) - {"first", "example", "core",
+                                                                 "last"}, key=order.index),
+                     "core", "last"]
+
+
+def test_a_hook_wrapper_is_refused_at_start(monkeypatch: pytest.MonkeyPatch, tmp_path,  # type: ignore[no-untyped-def]
+                                            database_url: str) -> None:
+    @hookspecs.hookimpl(wrapper=True)
+    def menu_items(user):  # type: ignore[no-untyped-def]  # noqa: ARG001
+        return (yield)
+
+    module = ad_hoc_plugin(menu_items=menu_items)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    entry_point = metadata.EntryPoint("wrapping", module.__name__, ENTRY_POINT_GROUP)
+    installed = {**installed_plugins(),
+                 "wrapping": InstalledPlugin("wrapping", entry_point, "wrapping", "0")}
+    monkeypatch.setattr(registry_module, "installed_plugins", lambda: installed)
+    with pytest.raises(ConfigError, match="wraps the hook 'menu_items'"):
+        create_app({**base_config(tmp_path / "instance", database_url), "PLUGINS": ["wrapping"]})
+
+
+def test_html_from_a_plugin_is_trusted_only_as_markup(app: Flask, login) -> None:  # type: ignore[no-untyped-def]
+    from crpm_cms.hookspecs import DashboardWidget, SlotFragment
+
+    @hookspecs.hookimpl
+    def template_slot(slot):  # type: ignore[no-untyped-def]
+        if slot == "home_main":
+            return SlotFragment("<b>brut</b>", order=99)
+        return None
+
+    @hookspecs.hookimpl
+    def dashboard_widgets():  # type: ignore[no-untyped-def]
+        return [DashboardWidget("Brut", "<i>brut</i>")]
+
+    app.extensions["crpm_plugins"].pm.register(
+        ad_hoc_plugin(template_slot=template_slot, dashboard_widgets=dashboard_widgets),
+        name="raw")
+    home = app.test_client().get("/").get_data(as_text=True)
+    assert "&lt;b&gt;brut&lt;/b&gt;" in home and "<b>brut</b>" not in home
+    # fragments come in their order: the example's (5) before this one (99)
+    assert home.index('class="example-slot"') < home.index("&lt;b&gt;brut")
+    dashboard = login("admin").get("/admin/").get_data(as_text=True)
+    assert "&lt;i&gt;brut&lt;/i&gt;" in dashboard and "<i>brut</i>" not in dashboard
+
+
 # -- every hook spec, exercised ------------------------------------------------------------------
 
 
@@ -276,13 +342,20 @@ def check_register_migrations(site: Site) -> None:
         assert inspect_schema(db.engine).has_table("example_notes")
         heads = set(db.session.scalars(text("SELECT version_num FROM alembic_version")))
     assert "0001_example" in heads
-    assert any(path.endswith("crpm_example_plugin/migrations/versions")
-               for path in site.app.extensions["crpm_version_locations"])
+    branches = site.app.extensions["crpm_plugins"].migration_branches()
+    assert branches["example"].endswith("crpm_example_plugin/migrations/versions")  # the hook's
+    # the built-in plugins do not implement the hook: their folder is found by convention
+    for name in set(branches) - {"example"}:
+        assert branches[name].endswith(f"{name}/migrations/versions")
+    assert site.app.extensions["crpm_plugins"].installed.keys() - {"example"} <= branches.keys()
 
 
 def check_register_translations(site: Site) -> None:
     assert "Notes d'exemple" in page(site.client, "/?lang=fr")[1]
     assert "Example notes" in page(site.client, "/?lang=en")[1]
+    folders = site.app.extensions["crpm_plugins"].translation_folders()
+    assert any(folder.endswith("crpm_example_plugin/translations") for folder in folders)
+    assert any(folder.endswith("webinars/translations") for folder in folders)  # by convention
 
 
 def check_register_permissions(site: Site) -> None:
@@ -343,7 +416,7 @@ def check_load_demo_data(site: Site) -> None:
     # `crpm demo` (tests/test_cli.py runs it) calls the hook on every run: the plugin looks first
     with site.app.app_context():
         for _ in range(2):
-            site.app.extensions["crpm_plugins"].call_startup_hook("load_demo_data")
+            site.app.extensions["crpm_plugins"].answers("load_demo_data", enabled_only=False)
     assert note_count(site.app) == 1
     assert "Note de démonstration" in page(site.client, "/example/")[1]
 
@@ -370,6 +443,9 @@ def check_template_slot(site: Site) -> None:
     body = page(site.client, "/?lang=en")[1]
     assert '<section class="example-slot"' in body
     assert "1 note" in body
+    head = body.split("</head>")[0]  # the fragment's style sheet, once, in the head
+    assert head.count('<link rel="stylesheet" href="/example/static/example.css">') == 1
+    assert "example.css" not in page(site.client, "/news/")[1], "only where the slot shows"
 
 
 def check_dashboard_widgets(site: Site) -> None:
@@ -381,13 +457,27 @@ def check_dashboard_widgets(site: Site) -> None:
     assert "1 example note(s)" in page(site.client, "/admin/?lang=en")[1]
 
 
-def check_search_documents(site: Site) -> None:
-    add_note(site.app, "Politique migratoire au Sénégal")
-    documents = [doc for doc in hook_results(site.app, "search_documents")
-                 if doc.kind == "example_note"]
-    assert [(doc.text, doc.access) for doc in documents] == [
-        ("Politique migratoire au Sénégal", "public")]
-    assert documents[0].url.startswith("/example/#note-")
+def check_register_search_sources(site: Site) -> None:
+    from crpm_cms.plugin_system.services import set_enabled
+    from crpm_cms.search.services import reindex
+
+    add_note(site.app, "Atelier régional sur la mobilité des éleveurs")  # calls record_change
+    found = site.client.get("/api/v1/search?q=eleveur").json  # the note, through its source
+    assert [(hit["title"], hit["kind"]) for hit in found["results"]] == [
+        ("Atelier régional sur la mobilité des éleveurs", "example_note")]
+    assert found["results"][0]["url"].startswith("http://localhost/example/#note-")
+    with site.app.app_context():
+        set_enabled("example", False)
+    assert search_total(site.client, "eleveur") == 0  # at once
+    with site.app.app_context():
+        set_enabled("example", True)
+        reindex()  # every record again, from each source's all_documents
+    assert search_total(site.client, "eleveur") == 1
+    # the kind's label and the type's label, translated, on the search page
+    assert "Example note" in page(site.client, "/search?q=eleveurs&ui_lang=en")[1]
+    assert "Note d'exemple" in page(site.client, "/search?q=eleveurs&ui_lang=fr")[1]
+    assert "Short note" in page(site.client, "/search?q=eleveurs&ui_lang=en")[1]
+    assert "Note brève" in page(site.client, "/search?q=eleveurs&ui_lang=fr")[1]
 
 
 def check_openapi_paths(site: Site) -> None:
@@ -409,24 +499,31 @@ def check_openapi_paths(site: Site) -> None:
     assert site.client.get("/api/v1/example-notes").status_code == 404
 
 
-def check_organisation_filters(site: Site) -> None:
+def check_api_extensions(site: Site) -> None:
     from crpm_cms.organisations.services import OrganisationData, save
+    from crpm_cms.plugin_system.services import set_enabled
 
     with site.app.app_context():
         for name in ("Amicale des Guinéens", "Bureau des Comoriens"):
             save(None, OrganisationData(name=name, kind="cso", country_code="SN"), actor=None)
-    answer = site.client.get("/api/v1/organisations?example_initial=B").json
+    answer = site.client.get("/api/v1/organisations?example_initial=B").json  # its filter
     assert [item["name"] for item in answer["results"]] == ["Bureau des Comoriens"]
     assert site.client.get("/api/v1/organisations").json["total"] == 2
-
-
-def check_extra_organisation_fields(site: Site) -> None:
-    save_an_organisation(site.app)
-    listed = site.client.get("/api/v1/organisations").json["results"][0]
+    listed = site.client.get("/api/v1/organisations").json["results"][0]  # its field
     assert listed["example_shout"] == listed["name"].upper() + "!"
     one = site.client.get(f"/api/v1/organisations/{listed['slug']}").json
     assert one["example_shout"] == listed["example_shout"]
     assert one["name"] == listed["name"], "the core's fields are untouched"
+    described = site.client.get("/api/v1/openapi.json").json  # and both, described once
+    names = [p["name"] for p in described["paths"]["/organisations"]["get"]["parameters"]]
+    assert "example_initial" in names
+    assert "example_shout" in described["components"]["schemas"]["Organisation"]["properties"]
+    with site.app.app_context():
+        set_enabled("example", False)
+    assert "example_shout" not in site.client.get("/api/v1/organisations").json["results"][0]
+    assert site.client.get("/api/v1/organisations?example_initial=B").json["total"] == 2
+    described = site.client.get("/api/v1/openapi.json").json
+    assert "example_shout" not in described["components"]["schemas"]["Organisation"]["properties"]
 
 
 def check_extra_csp_sources(site: Site) -> None:
@@ -441,34 +538,6 @@ def check_extra_csp_sources(site: Site) -> None:
     with site.app.app_context():
         set_enabled("example", False)
     assert EXAMPLE_IMAGES not in site.client.get("/example/").headers["Content-Security-Policy"]
-
-
-def check_search_document(site: Site) -> None:
-    from crpm_cms.plugin_system.services import set_enabled
-
-    add_note(site.app, "Atelier régional sur la mobilité des éleveurs")  # calls record_change
-    found = site.client.get("/api/v1/search?q=eleveur").json  # the note, through its hook
-    assert [hit["title"] for hit in found["results"]] == [
-        "Atelier régional sur la mobilité des éleveurs"]
-    assert found["results"][0]["kind"] == "example_note"
-    with site.app.app_context():
-        set_enabled("example", False)
-    assert site.client.get("/api/v1/search?q=eleveur").json["total"] == 0  # at once
-    with site.app.app_context():
-        set_enabled("example", True)
-    assert site.client.get("/api/v1/search?q=eleveur").json["total"] == 1
-
-
-def check_register_search_kinds(site: Site) -> None:
-    add_note(site.app, "Mobilité des éleveurs")
-    assert "Example note" in page(site.client, "/search?q=eleveurs&ui_lang=en")[1]
-    assert "Note d'exemple" in page(site.client, "/search?q=eleveurs&ui_lang=fr")[1]
-
-
-def check_register_search_types(site: Site) -> None:
-    add_note(site.app, "Transhumance des troupeaux")
-    assert "Short note" in page(site.client, "/search?q=troupeaux&ui_lang=en")[1]
-    assert "Note brève" in page(site.client, "/search?q=troupeaux&ui_lang=fr")[1]
 
 
 def check_handle_event(site: Site) -> None:

@@ -139,9 +139,14 @@ def test_every_page_links_to_search(client) -> None:  # noqa: ANN001
 
 
 def test_a_kind_declared_twice_stops_the_start() -> None:
-    from crpm_cms.search.services import collect_kinds
+    from crpm_cms.hookspecs import SearchSource
+    from crpm_cms.search.services import collect_sources
 
-    assert collect_kinds([("core", {"news": "News"}), ("webinars", {"webinar": "Webinar"})]) == {
-        "news": ("core", "News"), "webinar": ("webinars", "Webinar")}
+    def source(kind: str) -> SearchSource:
+        return SearchSource(kind, kind.title(), lambda: [], lambda _key: None)
+
+    news, webinar = source("news"), source("webinar")
+    assert collect_sources([("core", [news]), ("webinars", [webinar])]) == {
+        "news": ("core", news), "webinar": ("webinars", webinar)}
     with pytest.raises(RuntimeError, match="'news' declared twice"):
-        collect_kinds([("core", {"news": "News"}), ("copycat", {"news": "Actus"})])
+        collect_sources([("core", [news]), ("copycat", [source("news")])])

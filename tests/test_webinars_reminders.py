@@ -114,7 +114,7 @@ def test_a_moved_event_gets_new_reminders_and_cron_needs_the_site_address(
 
     without_address = make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port, SITE_URL=None)
     refused = without_address.test_cli_runner().invoke(args=["webinars", "send-reminders"])
-    assert refused.exit_code == 1 and "Set SITE_URL (CRPM_SITE_URL)" in refused.output
+    assert refused.exit_code == 1 and "Définissez SITE_URL (CRPM_SITE_URL)" in refused.output
     from crpm_cms.plugin_system.services import set_enabled
 
     with app.app_context():

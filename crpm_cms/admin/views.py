@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -42,8 +41,9 @@ def admins_only() -> None:
 
 @blueprint.get("/")
 def dashboard() -> ResponseReturnValue:
-    hook = current_app.extensions["crpm_plugins"].enabled_hook("dashboard_widgets")
-    widgets = sorted((widget for answer in hook(user=current_user) for widget in answer or ()),
+    answers = plugin_system.registry().values("dashboard_widgets", enabled_only=True,
+                                              user=current_user)
+    widgets = sorted((widget for answer in answers for widget in answer),
                      key=lambda widget: (widget.order, widget.title))
     return render_template("admin/dashboard.html", counts=admin.user_counts(),
                            organisation_count=admin.organisation_count(), widgets=widgets,

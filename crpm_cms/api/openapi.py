@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from crpm_cms.hookspecs import ApiPaths
+from crpm_cms.hookspecs import ApiExtension, ApiPaths
 from crpm_cms.search.openapi import SEARCH_PATHS, SEARCH_SCHEMAS
 
 
@@ -174,33 +174,39 @@ def _document_paths() -> dict[str, Any]:
     }
 
 
-def with_plugin_paths(document: dict[str, Any], extras: Iterable[ApiPaths]) -> dict[str, Any]:
-    """Add what enabled plugins describe (``openapi_paths`` hook); a core path, schema,
-    parameter or property wins over a plugin's of the same name, so a plugin can never rewrite
-    the core's description, only add to it."""
+# The core resources plugins may extend (``ApiExtension.resource``): their path and item schema.
+RESOURCES = {"organisations": ("/organisations", "Organisation")}
+
+
+def with_plugin_paths(document: dict[str, Any], extras: Iterable[ApiPaths],
+                      extensions: Iterable[ApiExtension]) -> dict[str, Any]:
+    """Add what enabled plugins describe (``openapi_paths`` and ``api_extensions``); a core
+    path, schema, parameter or property wins over a plugin's of the same name, so a plugin can
+    never rewrite the core's description, only add to it."""
     schemas = document["components"]["schemas"]
     for extra in extras:
         for path, item in extra.paths.items():
             document["paths"].setdefault(path, item)
         for name, schema in extra.schemas.items():
             schemas.setdefault(name, schema)
-        # Amended by copy: path items and schemas may be shared beyond this one document.
-        for path, parameters in extra.parameters.items():
-            item = document["paths"].get(path, {})
-            if "get" in item:
-                present = item["get"].get("parameters", [])
-                known = {parameter["name"] for parameter in present}
-                added = [parameter for parameter in parameters if parameter["name"] not in known]
-                document["paths"][path] = {**item, "get": {**item["get"],
-                                                           "parameters": [*present, *added]}}
-        for name, properties in extra.properties.items():
-            if name in schemas:
-                schemas[name] = {**schemas[name], "properties": {
-                    **properties, **schemas[name].get("properties", {})}}
+    # Amended by copy: path items and schemas may be shared beyond this one document.
+    for extension in extensions:
+        if extension.resource not in RESOURCES:
+            continue
+        path, schema = RESOURCES[extension.resource]
+        item = document["paths"][path]
+        present = item["get"].get("parameters", [])
+        known = {parameter["name"] for parameter in present}
+        added = [parameter for parameter in extension.parameters if parameter["name"] not in known]
+        document["paths"][path] = {**item, "get": {**item["get"],
+                                                   "parameters": [*present, *added]}}
+        schemas[schema] = {**schemas[schema], "properties": {
+            **extension.properties, **schemas[schema].get("properties", {})}}
     return document
 
 
-def openapi_document(server_url: str, extras: Iterable[ApiPaths] = ()) -> dict[str, Any]:
+def openapi_document(server_url: str, extras: Iterable[ApiPaths] = (),
+                     extensions: Iterable[ApiExtension] = ()) -> dict[str, Any]:
     page = {"type": "object", "properties": {
         "total": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
         "results": {"type": "array", "items": {"$ref": "#/components/schemas/Organisation"}}}}
@@ -237,4 +243,4 @@ def openapi_document(server_url: str, extras: Iterable[ApiPaths] = ()) -> dict[s
                             "responses": {**_ok({"$ref": "#/components/schemas/Me"}, "Account"),
                                           "401": {"description": "No valid token"}}}},
         },
-    }, extras)
+    }, extras, extensions)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request, url_for
+from flask import Blueprint, Response, abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -21,12 +21,14 @@ from crpm_cms.content.models import ContentItem
 from crpm_cms.content.queries import published
 from crpm_cms.extensions import csrf
 from crpm_cms.feeds.services import document_url, download_url, item_url
+from crpm_cms.hookspecs import ApiExtension
 from crpm_cms.library.models import LibraryDocument
 from crpm_cms.library.queries import visible_documents
 from crpm_cms.organisations import services as organisations
 from crpm_cms.organisations.models import Organisation
 from crpm_cms.pagination import InvalidRequest, page_links
 from crpm_cms.permissions import can
+from crpm_cms.plugin_system.services import registry
 from crpm_cms.search.views import search_json
 from crpm_cms.taxonomies.services import THEME_VOCABULARIES, countries, terms
 from crpm_cms.users.auth import load_user_from_bearer, visitor
@@ -69,8 +71,9 @@ def index() -> ResponseReturnValue:
 
 @blueprint.get("/openapi.json")
 def openapi() -> ResponseReturnValue:
-    extras = current_app.extensions["crpm_plugins"].enabled_hook("openapi_paths")()
-    return jsonify(openapi_document(url_for("api.index", _external=True).rstrip("/"), extras))
+    extras = registry().values("openapi_paths", enabled_only=True)
+    return jsonify(openapi_document(url_for("api.index", _external=True).rstrip("/"), extras,
+                                    api_extensions()))
 
 
 @blueprint.get("/me")
@@ -84,14 +87,20 @@ def me() -> ResponseReturnValue:
                    roles=[{"role": a.role, "country": a.country_code} for a in user.roles])
 
 
+def api_extensions(resource: str | None = None) -> list[ApiExtension]:
+    """What enabled plugins add to the core's resources (all of them, or one)."""
+    return [extension for answer in registry().values("api_extensions", enabled_only=True)
+            for extension in answer if resource in (None, extension.resource)]
+
+
 def organisations_json(found: list[Organisation]) -> list[dict[str, Any]]:
     """Each organisation's JSON with the fields enabled plugins add (the core's win)."""
-    hook = current_app.extensions["crpm_plugins"].enabled_hook("extra_organisation_fields")
-    extras = [answer for answer in hook(organisations=found) if answer]
+    extras = [extension.fields(found) for extension in api_extensions("organisations")
+              if extension.fields]
     results = []
     for item in found:
         fields: dict[str, Any] = {}
-        for answer in reversed(extras):  # pluggy answers last-registered first
+        for answer in extras:
             fields.update(answer.get(item.id, {}))
         results.append({**fields, **organisation_json(item)})
     return results
@@ -102,8 +111,8 @@ def organisations_list() -> ResponseReturnValue:
     filters = organisations.OrganisationFilters(
         country=request.args.get("country") or None, kind=request.args.get("kind") or None,
         theme=request.args.get("theme") or None, q=request.args.get("q") or None)
-    hook = current_app.extensions["crpm_plugins"].enabled_hook("organisation_filters")
-    conditions = [condition for answer in hook(args=request.args) for condition in answer or ()]
+    conditions = [condition for extension in api_extensions("organisations")
+                  if extension.filters for condition in extension.filters(request.args)]
     result = organisations.search(visitor(), filters, max(page, 1), conditions)
     return jsonify(total=result.total, page=result.page, pages=result.pages,
                    results=organisations_json(list(result.items)))

@@ -1,10 +1,12 @@
-"""The three plugin states: installed (entry point), loaded (config), enabled (database row)."""
+"""The three plugin states: installed (entry point), loaded (config), enabled (database row);
+and the one way the core calls hooks (``PluginRegistry.answers``)."""
 
 from __future__ import annotations
 
 import importlib.util
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from importlib import metadata
 from pathlib import Path
 from types import ModuleType
@@ -33,8 +35,10 @@ class InstalledPlugin:
     version: str
 
 
+@cache
 def installed_plugins() -> dict[str, InstalledPlugin]:
-    """Every entry point in the ``crpm_cms.plugins`` group, by plugin name."""
+    """Every entry point in the ``crpm_cms.plugins`` group, by plugin name (read once per
+    process: installing a plugin means restarting the workers anyway)."""
     found: dict[str, InstalledPlugin] = {}
     for entry_point in metadata.entry_points(group=ENTRY_POINT_GROUP):
         dist = entry_point.dist
@@ -69,22 +73,37 @@ class PluginRegistry:
             self.pm.register(module, name=name)
             self.loaded[name] = module
         self.pm.check_pending()
+        _refuse_wrappers(self.pm)
         self.blueprint_owners: dict[str, str] = {}
 
-    # -- startup ---------------------------------------------------------------------------------
+    # -- calling hooks ---------------------------------------------------------------------------
 
-    def call_startup_hook(self, hook_name: str, **kwargs: Any) -> list[tuple[str, Any]]:
-        """Call a startup hook on every loaded plugin, keeping who answered what."""
-        answers = []
-        for impl in getattr(self.pm.hook, hook_name).get_hookimpls():
-            arguments = {name: kwargs[name] for name in impl.argnames}
-            result = impl.function(**arguments)
+    def answers(self, hook_name: str, *, enabled_only: bool,
+                **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call a hook and keep who answered what, leaving out ``None`` answers.
+
+        The order is pluggy's: ``tryfirst`` implementations, then the others from the last
+        registered plugin to the first (the core is registered first, so it answers last), then
+        ``trylast``. ``enabled_only`` leaves out the loaded plugins switched off in the database.
+        """
+        skipped = self.disabled_names() if enabled_only else frozenset()
+        found = []
+        for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
+            if impl.plugin_name in skipped:
+                continue
+            result = impl.function(**{name: kwargs[name] for name in impl.argnames})
             if result is not None:
-                answers.append((impl.plugin_name, result))
-        return answers
+                found.append((impl.plugin_name, result))
+        return found
+
+    def values(self, hook_name: str, *, enabled_only: bool, **kwargs: Any) -> list[Any]:
+        """The answers of ``answers`` without who gave them."""
+        return [value for _, value in self.answers(hook_name, enabled_only=enabled_only,
+                                                   **kwargs)]
 
     def register_blueprints(self, app: Flask) -> None:
-        for plugin_name, blueprints in self.call_startup_hook("register_blueprints", app=app):
+        for plugin_name, blueprints in self.answers("register_blueprints", enabled_only=False,
+                                                    app=app):
             for blueprint in blueprints:
                 self._register_blueprint(app, plugin_name, blueprint)
 
@@ -108,40 +127,46 @@ class PluginRegistry:
     def is_enabled(self, name: str) -> bool:
         return name == CORE or name in self.enabled_names()
 
-    def enabled_hook(self, hook_name: str) -> pluggy.HookCaller:
-        """The hook called on the core and the enabled plugins only."""
-        enabled = self.enabled_names()
-        disabled = [module for name, module in self.loaded.items() if name not in enabled]
-        if not disabled:
-            return getattr(self.pm.hook, hook_name)
-        return self.pm.subset_hook_caller(hook_name, remove_plugins=disabled)
+    def disabled_names(self) -> frozenset[str]:
+        return frozenset(self.loaded) - self.enabled_names()
 
-    # -- migrations --------------------------------------------------------------------------------
+    # -- folders found by convention -------------------------------------------------------------
+
+    def conventional_folders(self, relative: str, override_hook: str) -> dict[str, str]:
+        """``{plugin: folder}``: ``<plugin package>/<relative>`` where it exists, unless the
+        plugin names another folder through ``override_hook`` (``register_migrations``…)."""
+        overrides = dict(self.answers(override_hook, enabled_only=False))
+        folders = {}
+        for name in self.loaded:
+            if name in overrides:
+                folders[name] = str(overrides[name])
+                continue
+            found = _package_folders(self.installed[name].entry_point, relative)
+            if found:
+                folders[name] = found[0]
+        return folders
 
     def migration_branches(self) -> dict[str, str]:
         """``{branch label: versions folder}`` of the loaded plugins that have migrations."""
-        return dict(self.call_startup_hook("register_migrations"))
+        return self.conventional_folders("migrations/versions", "register_migrations")
+
+    def translation_folders(self) -> list[str]:
+        """The ``translations`` folders of the loaded plugins (Babel catalogues)."""
+        return list(self.conventional_folders("translations", "register_translations").values())
 
     def unloaded_migration_folders(self) -> list[str]:
         """Versions folders of installed plugins this deployment does not load.
 
         Alembic must know every revision recorded in the database, so a plugin taken out of
         ``PLUGINS`` after it was migrated keeps its history visible (its migrations are not run).
-        Found by convention (``<package>/migrations/versions``, the package holding the entry
-        point's module, e.g. ``crpm_plugins.webinars``) without importing the plugin.
+        Found by convention, without importing the plugin.
         """
-        folders = []
+        folders: list[str] = []
         for name, info in self.installed.items():
-            if name in self.loaded:
-                continue
-            module = info.entry_point.value.split(":")[0]
-            packages = dict.fromkeys([module.rpartition(".")[0] or module, module.split(".")[0]])
-            for package in packages:
-                spec = importlib.util.find_spec(package)
-                for location in (spec.submodule_search_locations or []) if spec else []:
-                    versions = Path(location) / "migrations" / "versions"
-                    if versions.is_dir() and str(versions) not in folders:
-                        folders.append(str(versions))
+            if name not in self.loaded:
+                folders += [found for found in _package_folders(info.entry_point,
+                                                                 "migrations/versions")
+                            if found not in folders]
         return folders
 
     def owner_of(self, blueprint_names: Iterable[str]) -> str | None:
@@ -149,3 +174,28 @@ class PluginRegistry:
             if name in self.blueprint_owners:
                 return self.blueprint_owners[name]
         return None
+
+
+def _package_folders(entry_point: metadata.EntryPoint, relative: str) -> list[str]:
+    """``<package>/<relative>`` folders that exist, for the package holding the entry point's
+    module (``crpm_plugins.webinars`` for ``crpm_plugins.webinars.plugin``) and its top-level
+    package, found without importing the plugin."""
+    module = entry_point.value.split(":")[0]
+    folders = []
+    for package in dict.fromkeys([module.rpartition(".")[0] or module, module.split(".")[0]]):
+        spec = importlib.util.find_spec(package)
+        for location in (spec.submodule_search_locations or []) if spec else []:
+            folder = Path(location) / relative
+            if folder.is_dir() and str(folder) not in folders:
+                folders.append(str(folder))
+    return folders
+
+
+def _refuse_wrappers(pm: pluggy.PluginManager) -> None:
+    """The core calls each implementation itself to know who answered; a hook wrapper would be
+    skipped silently, so it is refused at start."""
+    for caller in pm.hook.__dict__.values():
+        for impl in caller.get_hookimpls():
+            if impl.hookwrapper or impl.wrapper:
+                raise ConfigError(f"Plugin {impl.plugin_name!r} wraps the hook {caller.name!r}: "
+                                  "CRPM hooks do not take wrappers (hookwrapper/wrapper).")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 import nh3
@@ -17,7 +18,7 @@ from sqlalchemy.orm import undefer
 from crpm_cms.content.models import ContentItem
 from crpm_cms.extensions import db
 from crpm_cms.feeds.services import document_url, item_url
-from crpm_cms.hookspecs import SearchDocument, hookimpl
+from crpm_cms.hookspecs import SearchDocument, SearchSource, hookimpl
 from crpm_cms.library.models import LibraryDocument
 from crpm_cms.organisations.models import Organisation
 from crpm_cms.search.outbox import watch_model
@@ -100,38 +101,48 @@ def _batches(query: Select[Any]) -> Iterator[Any]:
         db.session.expunge_all()
 
 
-@hookimpl
-def register_search_kinds() -> dict[str, str]:
-    return {"news": _l("News"), "publication": _l("Publication"), "page": _l("Page"),
-            "document": _l("Library document"), "organisation": _l("Organisation")}
-
-
-@hookimpl
-def search_documents() -> Iterator[SearchDocument]:
-    for item in _batches(select(ContentItem).where(ContentItem.status == "published")):
+def _published_content(kind: str) -> Iterator[SearchDocument]:
+    query = select(ContentItem).where(ContentItem.status == "published", ContentItem.kind == kind)
+    for item in _batches(query):
         if (found := content_document(item)) is not None:
             yield found
+
+
+def _content(kind: str, key: str) -> SearchDocument | None:
+    item = db.session.get(ContentItem, int(key)) if key.isdigit() else None
+    return content_document(item) if item and item.kind == kind else None
+
+
+def _library_documents() -> Iterator[SearchDocument]:
     documents = select(LibraryDocument).options(undefer(LibraryDocument.text)) \
         .where(LibraryDocument.published.is_(True))
     for document in _batches(documents):
         if (found := library_document(document)) is not None:
             yield found
-    for organisation in _batches(select(Organisation)):
-        yield organisation_document(organisation)
+
+
+def _library_document(key: str) -> SearchDocument | None:
+    document = db.session.get(LibraryDocument, int(key),
+                              options=[undefer(LibraryDocument.text)]) if key.isdigit() else None
+    return library_document(document) if document else None
+
+
+def _organisations() -> Iterator[SearchDocument]:
+    return (organisation_document(organisation)
+            for organisation in _batches(select(Organisation)))
+
+
+def _organisation(key: str) -> SearchDocument | None:
+    organisation = db.session.get(Organisation, int(key)) if key.isdigit() else None
+    return organisation_document(organisation) if organisation else None
 
 
 @hookimpl
-def search_document(kind: str, key: str) -> SearchDocument | None:
-    if not key.isdigit():
-        return None
-    if kind in ("news", "publication", "page"):
-        item = db.session.get(ContentItem, int(key))
-        return content_document(item) if item and item.kind == kind else None
-    if kind == "document":
-        document = db.session.get(LibraryDocument, int(key),
-                                  options=[undefer(LibraryDocument.text)])
-        return library_document(document) if document else None
-    if kind == "organisation":
-        organisation = db.session.get(Organisation, int(key))
-        return organisation_document(organisation) if organisation else None
-    return None
+def register_search_sources() -> list[SearchSource]:
+    content = [SearchSource(kind, label, partial(_published_content, kind), partial(_content, kind))
+               for kind, label in (("news", _l("News")), ("publication", _l("Publication")),
+                                   ("page", _l("Page")))]
+    return [*content,
+            SearchSource("document", _l("Library document"), _library_documents,
+                         _library_document),
+            SearchSource("organisation", _l("Organisation"), _organisations, _organisation)]

@@ -17,6 +17,7 @@ from flask import current_app, has_request_context
 from sqlalchemy import delete, func, select
 
 from crpm_cms.extensions import db
+from crpm_cms.hookspecs import SearchSource
 from crpm_cms.search.backends import IndexedRecord, IndexLocked, SearchBackend, SearchUnavailable
 from crpm_cms.search.models import SearchChange
 
@@ -26,12 +27,13 @@ REINDEX_LOCK_TIMEOUT = 120.0
 log = logging.getLogger(__name__)
 
 
+def sources() -> dict[str, tuple[str, SearchSource]]:
+    """``kind → (owner, source)`` of every loaded plugin's search sources (the core's too)."""
+    return current_app.extensions["crpm_search_sources"]  # type: ignore[no-any-return]
+
+
 def backend() -> SearchBackend:
     return current_app.extensions["crpm_search"]
-
-
-def _plugins():  # type: ignore[no-untyped-def]
-    return current_app.extensions["crpm_plugins"]
 
 
 @contextmanager
@@ -46,21 +48,18 @@ def url_context() -> Iterator[None]:
 
 
 def fetch_record(kind: str, key: str) -> IndexedRecord | None:
-    """The record as it is now, from whichever loaded plugin owns ``kind`` (enabled or not:
-    the query, not the index, hides a disabled plugin's records)."""
-    for impl in _plugins().pm.hook.search_document.get_hookimpls():
-        arguments = {"kind": kind, "key": key}
-        found = impl.function(**{name: arguments[name] for name in impl.argnames})
-        if found is not None:
-            return IndexedRecord(found, impl.plugin_name)
-    return None
+    """The record as it is now, from the loaded plugin that owns ``kind`` (enabled or not: the
+    query, not the index, hides a disabled plugin's records)."""
+    owner, source = sources().get(kind, (None, None))
+    found = source.document(key) if source else None
+    return IndexedRecord(found, owner) if found and owner else None
 
 
 def all_records() -> Iterator[IndexedRecord]:
     """Every record of every loaded plugin."""
-    for impl in _plugins().pm.hook.search_documents.get_hookimpls():
-        for document in impl.function() or ():
-            yield IndexedRecord(document, impl.plugin_name)
+    for owner, source in sources().values():
+        for document in source.all_documents():
+            yield IndexedRecord(document, owner)
 
 
 def pending_count() -> int:

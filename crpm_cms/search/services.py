@@ -13,13 +13,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, g
 from sqlalchemy import select
 
 from crpm_cms.config import ConfigError
 from crpm_cms.extensions import db
+from crpm_cms.hookspecs import SearchSource
 from crpm_cms.i18n import LANGUAGE_NAMES
 from crpm_cms.permissions import can
+from crpm_cms.plugin_system.services import registry
 from crpm_cms.search.analysis import UserQuery, parse
 from crpm_cms.search.backends import FACETS, SearchRequest, SearchResults, SearchUnavailable
 from crpm_cms.search.indexing import (
@@ -30,6 +32,7 @@ from crpm_cms.search.indexing import (
     ensure_index,
     pending_count,
     reindex,
+    sources,
 )
 from crpm_cms.search.outbox import PENDING_FLAG, changes_pending, record_change, watch_model
 from crpm_cms.taxonomies.models import Country, Term
@@ -96,7 +99,7 @@ def read_arguments(args: Mapping[str, str]) -> SearchPage:
 def visibility(user: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Access levels this visitor may see and the plugins whose records are on (core included)."""
     access = ("public", "members") if can(user, "members.area") else ("public",)
-    owners = ("core", *sorted(current_app.extensions["crpm_plugins"].enabled_names()))
+    owners = ("core", *sorted(registry().enabled_names()))
     return access, owners
 
 
@@ -126,8 +129,7 @@ def run_search(user: Any, args: Mapping[str, str]) -> SearchPage:
 
 
 def kind_labels() -> dict[str, str]:
-    return {kind: str(label) for kind, (_, label) in current_app.extensions["crpm_search_kinds"]
-            .items()}
+    return {kind: str(source.label) for kind, (_, source) in sources().items()}
 
 
 def facet_labels(results: SearchResults | None,
@@ -143,9 +145,10 @@ def facet_labels(results: SearchResults | None,
     for term in db.session.scalars(select(Term).where(Term.code.in_(codes))) if codes else ():
         labels = themes if term.vocabulary in THEME_VOCABULARIES else types
         labels.setdefault(term.code, term.label)
-    for code, label in current_app.extensions["crpm_search_types"].items():
-        if code in values["type"]:
-            types.setdefault(code, str(label))
+    for _, source in sources().values():
+        for code, label in source.type_labels.items():
+            if code in values["type"]:
+                types.setdefault(code, str(label))
     countries = {country.code: country.name for country in db.session.scalars(
         select(Country).where(Country.code.in_(values["country"])))} if values["country"] else {}
     names = {"kind": kind_labels(), "type": types, "theme": themes, "country": countries,
@@ -157,14 +160,16 @@ def facet_labels(results: SearchResults | None,
 # -- wiring ---------------------------------------------------------------------------------------
 
 
-def collect_kinds(answers: list[tuple[str, dict[str, str]]]) -> dict[str, tuple[str, str]]:
-    """``kind → (plugin, label)`` from ``register_search_kinds``; a kind has one owner."""
-    kinds: dict[str, tuple[str, str]] = {}
+def collect_sources(answers: list[tuple[str, list[SearchSource]]],
+                    ) -> dict[str, tuple[str, SearchSource]]:
+    """``kind → (plugin, source)`` from ``register_search_sources``; a kind has one owner."""
+    kinds: dict[str, tuple[str, SearchSource]] = {}
     for plugin_name, declared in answers:
-        for kind, label in declared.items():
-            if kind in kinds:
-                raise RuntimeError(f"Search kind {kind!r} declared twice (again by {plugin_name}).")
-            kinds[kind] = (plugin_name, label)
+        for source in declared:
+            if source.kind in kinds:
+                raise RuntimeError(
+                    f"Search kind {source.kind!r} declared twice (again by {plugin_name}).")
+            kinds[source.kind] = (plugin_name, source)
     return kinds
 
 
@@ -199,11 +204,8 @@ def _apply_at_teardown(error: BaseException | None) -> None:
 def init_app(app: Flask) -> None:
     app.extensions["crpm_search"] = make_backend(app)
     plugins = app.extensions["crpm_plugins"]
-    app.extensions["crpm_search_kinds"] = collect_kinds(
-        plugins.call_startup_hook("register_search_kinds"))
-    app.extensions["crpm_search_types"] = {
-        code: label for _, declared in plugins.call_startup_hook("register_search_types")
-        for code, label in declared.items()}
+    app.extensions["crpm_search_sources"] = collect_sources(
+        plugins.answers("register_search_sources", enabled_only=False))
     app.extensions.setdefault("crpm_lang_filter_endpoints", set()).update(LANG_FILTER_ENDPOINTS)
     app.after_request(_apply_after_request)
     app.teardown_appcontext(_apply_at_teardown)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import click
@@ -25,23 +23,19 @@ from flask import Blueprint, Flask, current_app, render_template, request, url_f
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import ColumnElement
 
 from crpm_cms.hookspecs import (
-    ApiPaths,
+    ApiExtension,
     DashboardWidget,
     Event,
     Job,
     MenuItem,
     Permission,
-    SearchDocument,
+    SearchSource,
     Setting,
     hookimpl,
 )
 from crpm_cms.plugin_api import Organisation, User, can, visitor
-
-HERE = Path(__file__).parent
-
 
 # -- startup: every loaded plugin ----------------------------------------------------------------
 
@@ -52,16 +46,6 @@ def register_blueprints(app: Flask) -> list[Blueprint]:
     from crpm_plugins.cso_map.views import blueprint
 
     return [blueprint]
-
-
-@hookimpl
-def register_migrations() -> str:
-    return str(HERE / "migrations" / "versions")
-
-
-@hookimpl
-def register_translations() -> str:
-    return str(HERE / "translations")
 
 
 @hookimpl
@@ -92,8 +76,8 @@ def register_jobs() -> list[Job]:
 
 
 @hookimpl
-def register_search_kinds() -> dict[str, str]:
-    return {search.KIND: _l("Organisation on the map")}
+def register_search_sources() -> list[SearchSource]:
+    return [search.source()]
 
 
 @hookimpl
@@ -171,12 +155,7 @@ def dashboard_widgets(user: User) -> list[DashboardWidget]:
 
 
 @hookimpl
-def organisation_filters(args: Mapping[str, str]) -> list[ColumnElement[bool]]:
-    return queries.map_conditions(MapFilters.from_args(args))
-
-
-@hookimpl
-def openapi_paths() -> ApiPaths:
+def api_extensions() -> list[ApiExtension]:
     """The map's filters and fields on the core's ``/api/v1/organisations``."""
     def query(name: str, description: str, values: list[str]) -> dict[str, Any]:
         return {"name": name, "in": "query", "required": False, "description": description,
@@ -187,21 +166,23 @@ def openapi_paths() -> ApiPaths:
     place = {"type": "object", "description": "Public point: rounded to its precision",
              "properties": {"latitude": number, "longitude": number, "precision": string,
                             "city": string, "region": string, "country": string}}
-    return ApiPaths(
-        parameters={"/organisations": [
-            query("target_group", "Target group code (map plugin)",
-                  [group.code for group in target_groups()]),
-            query("gender_focus", "Gender focus (map plugin)", list(GENDER_FOCUS_LABELS))]},
-        properties={"Organisation": {
+    return [ApiExtension(
+        "organisations",
+        parameters=[query("target_group", "Target group code (map plugin)",
+                          [group.code for group in target_groups()]),
+                    query("gender_focus", "Gender focus (map plugin)",
+                          list(GENDER_FOCUS_LABELS))],
+        properties={
             "places": {"type": "array", "items": place},
             "target_groups": strings, "working_languages": strings,
             "gender_focus": {"type": ["string", "null"], "enum": [*GENDER_FOCUS_LABELS, None]},
-            "last_verified": {"type": ["string", "null"], "format": "date"}}})
+            "last_verified": {"type": ["string", "null"], "format": "date"}},
+        filters=lambda args: queries.map_conditions(MapFilters.from_args(args)),
+        fields=organisation_fields)]
 
 
-@hookimpl
-def extra_organisation_fields(organisations: list[Organisation]) -> dict[int, dict[str, Any]]:
-    """Places (public points only) and directory fields, for the API."""
+def organisation_fields(organisations: list[Organisation]) -> dict[int, dict[str, Any]]:
+    """Places (public points only) and directory fields of a page of organisations."""
     ids = [organisation.id for organisation in organisations]
     places = queries.places_by_organisation(ids)
     profiles = queries.profiles_by_organisation(ids)
@@ -220,16 +201,6 @@ def extra_organisation_fields(organisations: list[Organisation]) -> dict[int, di
             if profile and profile.last_verified_on else None,
         }
     return fields
-
-
-@hookimpl
-def search_documents() -> Iterator[SearchDocument]:
-    return search.all_documents()
-
-
-@hookimpl
-def search_document(kind: str, key: str) -> SearchDocument | None:
-    return search.document(kind, key)
 
 
 # -- events: enabled plugins only ----------------------------------------------------------------

@@ -16,9 +16,10 @@ from crpm_plugins.cso_map.listing import PlaceRow, ProfileRow
 from crpm_plugins.cso_map.models import Place, Profile
 from crpm_plugins.cso_map.vocabulary import target_groups
 from flask import g, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
-from crpm_cms.hookspecs import SearchDocument
+from crpm_cms.hookspecs import SearchDocument, SearchSource
 from crpm_cms.plugin_api import Country, Organisation, db, record_change
 
 KIND = "cso"
@@ -113,8 +114,13 @@ def all_documents() -> Iterator[SearchDocument]:
         last = batch[-1].id
 
 
-def document(kind: str, key: str) -> SearchDocument | None:
-    if kind != KIND or not key.isdigit():
+def one_document(key: str) -> SearchDocument | None:
+    if not key.isdigit():
         return None
     organisation = db.session.get(Organisation, int(key))
     return next(_documents([organisation]), None) if organisation else None
+
+
+def source() -> SearchSource:
+    """The plugin's records in the search index (``register_search_sources``)."""
+    return SearchSource(KIND, _l("Organisation on the map"), all_documents, one_document)

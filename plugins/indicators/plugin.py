@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import click
 from crpm_plugins.indicators import services
 from crpm_plugins.indicators.models import Indicator, IndicatorValue
 from flask import Blueprint, Flask, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import func, select
 
-from crpm_cms.hookspecs import ApiPaths, MenuItem, Permission, SearchDocument, hookimpl
+from crpm_cms.hookspecs import (
+    ApiPaths,
+    MenuItem,
+    Permission,
+    SearchSource,
+    hookimpl,
+)
 from crpm_cms.plugin_api import User, db
-
-HERE = Path(__file__).parent
-
 
 # -- startup -------------------------------------------------------------------------------------
 
@@ -34,20 +33,17 @@ def register_blueprints(app: Flask) -> list[Blueprint]:
 
 
 @hookimpl
-def register_migrations() -> str:
-    return str(HERE / "migrations" / "versions")
-
-
-@hookimpl
-def register_translations() -> str:
-    return str(HERE / "translations")
-
-
-@hookimpl
 def register_permissions() -> list[Permission]:
     return [Permission(services.ENTER, ("focal_point",),
                        "Enter indicator values and reporting statuses for the focal point's "
                        "countries.")]
+
+
+@hookimpl
+def register_search_sources() -> list[SearchSource]:
+    from crpm_plugins.indicators import search
+
+    return [search.source()]
 
 
 @hookimpl
@@ -96,33 +92,6 @@ def template_slot(slot: str) -> Markup | None:
 
 
 # -- search (every loaded plugin: the core leaves a disabled plugin's records out of results) ---
-
-
-@hookimpl
-def register_search_kinds() -> dict[str, str]:
-    return {"indicator": _l("Indicator")}
-
-
-@hookimpl
-def register_search_types() -> dict[str, str]:
-    """An indicator's ``type`` is its kind of value."""
-    from crpm_plugins.indicators.vocabulary import VALUE_TYPE_LABELS
-
-    return dict(VALUE_TYPE_LABELS)
-
-
-@hookimpl
-def search_documents() -> Iterator[SearchDocument]:
-    from crpm_plugins.indicators.search import all_documents
-
-    return all_documents()
-
-
-@hookimpl
-def search_document(kind: str, key: str) -> SearchDocument | None:
-    from crpm_plugins.indicators.search import one_document
-
-    return one_document(kind, key)
 
 
 @hookimpl

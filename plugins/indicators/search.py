@@ -11,10 +11,12 @@ from collections.abc import Iterator
 from datetime import date, datetime
 
 from crpm_plugins.indicators.models import Indicator, IndicatorValue
+from crpm_plugins.indicators.vocabulary import VALUE_TYPE_LABELS
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from crpm_cms.hookspecs import SearchDocument
+from crpm_cms.hookspecs import SearchDocument, SearchSource
 from crpm_cms.plugin_api import db, watch_model
 
 KIND = "indicator"
@@ -62,11 +64,17 @@ def all_documents() -> Iterator[SearchDocument]:
         yield indicator_document(indicator, *facts.get(indicator.id, (set(), None, None)))
 
 
-def one_document(kind: str, key: str) -> SearchDocument | None:
-    if kind != KIND or not key.isdigit():
+def one_document(key: str) -> SearchDocument | None:
+    if not key.isdigit():
         return None
     indicator = db.session.get(Indicator, int(key))
     if indicator is None:
         return None
     return indicator_document(indicator, *reported([indicator.id]).get(
         indicator.id, (set(), None, None)))
+
+
+def source() -> SearchSource:
+    """The plugin's records in the search index (``register_search_sources``)."""
+    return SearchSource(KIND, _l("Indicator"), all_documents, one_document,
+                        type_labels=VALUE_TYPE_LABELS)

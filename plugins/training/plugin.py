@@ -4,8 +4,7 @@ service, e-mails at every step, attendance and certificates."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -27,13 +26,10 @@ from crpm_cms.hookspecs import (
     Job,
     MenuItem,
     Permission,
-    SearchDocument,
+    SearchSource,
     hookimpl,
 )
 from crpm_cms.plugin_api import ACTION_LABELS, STATE_LABELS, User, db
-
-HERE = Path(__file__).parent
-
 
 # -- startup hooks -------------------------------------------------------------------------------
 
@@ -51,16 +47,6 @@ def register_blueprints(app: Flask) -> list[Blueprint]:
     from crpm_plugins.training.blueprint import api_blueprint, blueprint
 
     return [blueprint, api_blueprint]
-
-
-@hookimpl
-def register_migrations() -> str:
-    return str(HERE / "migrations" / "versions")
-
-
-@hookimpl
-def register_translations() -> str:
-    return str(HERE / "translations")
 
 
 @hookimpl
@@ -85,8 +71,8 @@ def register_jobs() -> list[Job]:
 
 
 @hookimpl
-def register_search_kinds() -> dict[str, Any]:
-    return search.KINDS
+def register_search_sources() -> list[SearchSource]:
+    return [search.source()]
 
 
 @hookimpl
@@ -136,16 +122,6 @@ def dashboard_widgets(user: User) -> list[DashboardWidget]:
     waiting = waiting_review()
     html = Markup(render_template("training/dashboard.html", waiting=waiting))
     return [DashboardWidget(_("Trainings: applications to review"), html, order=40)]
-
-
-@hookimpl
-def search_documents() -> Iterator[SearchDocument]:
-    return search.all_documents()
-
-
-@hookimpl
-def search_document(kind: str, key: str) -> SearchDocument | None:
-    return search.one_document(kind, key)
 
 
 @hookimpl

@@ -16,11 +16,10 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from crpm_cms.hookspecs import SearchDocument
+from crpm_cms.hookspecs import SearchDocument, SearchSource
 from crpm_cms.plugin_api import db, watch_model
 
 KIND = "training"
-KINDS = {KIND: _l("Training")}
 
 watch_model(Training, kind=KIND)
 watch_model(TrainingSession, kind=KIND, key=lambda row: str(row.training_id))
@@ -55,8 +54,13 @@ def all_documents() -> Iterator[SearchDocument]:
             yield document
 
 
-def one_document(kind: str, key: str) -> SearchDocument | None:
-    if kind != KIND or not key.isdigit():
+def one_document(key: str) -> SearchDocument | None:
+    if not key.isdigit():
         return None
     training = db.session.get(Training, int(key))
     return training_document(training) if training else None
+
+
+def source() -> SearchSource:
+    """The plugin's records in the search index (``register_search_sources``)."""
+    return SearchSource(KIND, _l("Training"), all_documents, one_document)

@@ -3,15 +3,12 @@ workshops at ``/events/``, its JSON API at ``/api/v1/events``, feeds, reminders 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import click
 from crpm_plugins.webinars import models  # noqa: F401  (tables known to Alembic and SQLAlchemy)
 from flask import Blueprint, Flask, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -22,12 +19,11 @@ from crpm_cms.hookspecs import (
     Job,
     MenuItem,
     Permission,
-    SearchDocument,
+    SearchSource,
     hookimpl,
 )
 from crpm_cms.plugin_api import User
 
-HERE = Path(__file__).parent
 HOME_EVENTS = 4
 
 
@@ -41,16 +37,6 @@ def register_blueprints(app: Flask) -> list[Blueprint]:
     from crpm_plugins.webinars.views import blueprint
 
     return [blueprint, api_blueprint]
-
-
-@hookimpl
-def register_migrations() -> str:
-    return str(HERE / "migrations" / "versions")
-
-
-@hookimpl
-def register_translations() -> str:
-    return str(HERE / "translations")
 
 
 @hookimpl
@@ -69,6 +55,13 @@ def register_jobs() -> list[Job]:
 
     return [Job("webinars.send_reminders", send_reminders_now,
                 "Send the 24-hour and 1-hour reminders that are due.", sends_links=True)]
+
+
+@hookimpl
+def register_search_sources() -> list[SearchSource]:
+    from crpm_plugins.webinars import search
+
+    return [search.source()]
 
 
 @hookimpl
@@ -138,25 +131,6 @@ def dashboard_widgets(user: User) -> list[DashboardWidget]:
     events = soonest(5)
     html = Markup(render_template("webinars/widget.html", events=events))
     return [DashboardWidget(_("Upcoming events"), html, order=40)]
-
-
-@hookimpl
-def register_search_kinds() -> dict[str, Any]:
-    return {"event": _l("Event")}
-
-
-@hookimpl
-def search_documents() -> Iterator[SearchDocument]:
-    from crpm_plugins.webinars.search import all_documents
-
-    return all_documents()
-
-
-@hookimpl
-def search_document(kind: str, key: str) -> SearchDocument | None:
-    from crpm_plugins.webinars.search import one_document
-
-    return one_document(kind, key)
 
 
 @hookimpl

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 
 from crpm_plugins.webinars.models import WebinarEvent
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from crpm_cms.hookspecs import SearchDocument
+from crpm_cms.hookspecs import SearchDocument, SearchSource
 from crpm_cms.plugin_api import db
 
 KIND = "event"
@@ -37,8 +38,13 @@ def all_documents() -> Iterator[SearchDocument]:
         yield document(event)
 
 
-def one_document(kind: str, key: str) -> SearchDocument | None:
-    if kind != KIND or not key.isdigit():
+def one_document(key: str) -> SearchDocument | None:
+    if not key.isdigit():
         return None
     event = db.session.get(WebinarEvent, int(key))
     return document(event) if event is not None else None
+
+
+def source() -> SearchSource:
+    """The plugin's records in the search index (``register_search_sources``)."""
+    return SearchSource(KIND, _l("Event"), all_documents, one_document)

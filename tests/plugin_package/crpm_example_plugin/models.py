@@ -7,8 +7,7 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crpm_cms.extensions import db
-from crpm_cms.timezones import utcnow
+from crpm_cms.plugin_api import db, utcnow
 
 NOTE_MAX_LENGTH = 500
 

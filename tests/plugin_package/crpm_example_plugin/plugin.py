@@ -18,6 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import ColumnElement
 
 from crpm_cms.hookspecs import (
+    ApiExtension,
     ApiPaths,
     DashboardWidget,
     Event,
@@ -25,11 +26,12 @@ from crpm_cms.hookspecs import (
     MenuItem,
     Permission,
     SearchDocument,
+    SearchSource,
     Setting,
+    SlotFragment,
     hookimpl,
 )
-from crpm_cms.organisations.models import Organisation
-from crpm_cms.users.models import User
+from crpm_cms.plugin_api import Organisation, User
 from crpm_example_plugin import services
 from crpm_example_plugin.models import ExampleNote
 
@@ -74,13 +76,9 @@ def register_jobs() -> list[Job]:
 
 
 @hookimpl
-def register_search_kinds() -> dict[str, str]:
-    return {"example_note": _l("Example note")}
-
-
-@hookimpl
-def register_search_types() -> dict[str, str]:
-    return {"note": _l("Short note")}
+def register_search_sources() -> list[SearchSource]:
+    return [SearchSource("example_note", _l("Example note"), all_note_documents, note_document_of,
+                         type_labels={"note": _l("Short note")})]
 
 
 @hookimpl
@@ -124,10 +122,11 @@ def menu_items(user: User | None) -> list[MenuItem]:
 
 
 @hookimpl
-def template_slot(slot: str, context: dict[str, Any]) -> Markup | None:
+def template_slot(slot: str, context: dict[str, Any]) -> SlotFragment | None:
     if slot != "home_main":
         return None
-    return Markup(render_template("example/slot.html", count=services.count_notes()))
+    return SlotFragment(Markup(render_template("example/slot.html", count=services.count_notes())),
+                        order=5, css=(url_for("example.static", filename="example.css"),))
 
 
 @hookimpl
@@ -136,16 +135,25 @@ def dashboard_widgets(user: User) -> list[DashboardWidget]:
     return [DashboardWidget(_("Example notes"), html, order=60)]
 
 
-@hookimpl
-def organisation_filters(args: Mapping[str, str]) -> list[ColumnElement[bool]] | None:
+def initial_filter(args: Mapping[str, str]) -> list[ColumnElement[bool]]:
     initial = (args.get("example_initial") or "")[:1]
-    return [Organisation.name.startswith(initial)] if initial else None
+    return [Organisation.name.startswith(initial)] if initial else []
 
 
-@hookimpl
-def extra_organisation_fields(organisations: list[Organisation]) -> dict[int, dict[str, Any]]:
+def shouted_names(organisations: list[Organisation]) -> dict[int, dict[str, Any]]:
     return {organisation.id: {"example_shout": shout(organisation.name)}
             for organisation in organisations}
+
+
+@hookimpl
+def api_extensions() -> list[ApiExtension]:
+    return [ApiExtension(
+        "organisations",
+        parameters=[{"name": "example_initial", "in": "query", "required": False,
+                     "description": "First letter of the name (example plugin)",
+                     "schema": {"type": "string"}}],
+        properties={"example_shout": {"type": "string"}},
+        filters=initial_filter, fields=shouted_names)]
 
 
 @hookimpl
@@ -161,18 +169,14 @@ def note_document(note: ExampleNote) -> SearchDocument:
     )
 
 
-@hookimpl
-def search_documents() -> Iterator[SearchDocument]:
+def all_note_documents() -> Iterator[SearchDocument]:
     for note in services.all_notes():
         yield note_document(note)
 
 
-@hookimpl
-def search_document(kind: str, key: str) -> SearchDocument | None:
+def note_document_of(key: str) -> SearchDocument | None:
     """Called after ``services.add_note`` recorded the change with ``record_change``."""
-    if kind != "example_note" or not key.isdigit():
-        return None
-    note = services.find_note(int(key))
+    note = services.find_note(int(key)) if key.isdigit() else None
     return note_document(note) if note else None
 
 

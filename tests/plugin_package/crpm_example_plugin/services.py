@@ -5,9 +5,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from crpm_cms.extensions import db
-from crpm_cms.search.services import record_change
-from crpm_cms.taxonomies.models import Term
+from crpm_cms.plugin_api import Term, db, record_change
 from crpm_example_plugin.models import NOTE_MAX_LENGTH, ExampleNote
 
 

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crpm_cms.permissions import can, require
+from crpm_cms.plugin_api import can, require
 from crpm_example_plugin import services
 from crpm_example_plugin.forms import NoteForm
 
