@@ -50,7 +50,7 @@ from crpm_cms.cli import initialise  # noqa: E402
 from crpm_cms.extensions import db  # noqa: E402
 from crpm_cms.organisations.models import Organisation, organisation_themes  # noqa: E402
 from crpm_cms.taxonomies.models import Term  # noqa: E402
-from crpm_cms.timezones import utcnow
+from crpm_cms.timezones import utcnow  # noqa: E402
 
 ORGANISATIONS = 5_000
 ALONE = 15  # requests one after the other: the time a visitor waits on an idle server

@@ -31,8 +31,8 @@ from crpm_cms.config import database_uri  # noqa: E402
 from crpm_cms.extensions import db  # noqa: E402
 from crpm_cms.registrations import services as registrations  # noqa: E402
 from crpm_cms.registrations.models import Registration  # noqa: E402
-from crpm_cms.users.models import User
-from crpm_cms.timezones import utcnow
+from crpm_cms.timezones import utcnow  # noqa: E402
+from crpm_cms.users.models import User  # noqa: E402
 
 PROCESSES, THREADS = 4, 8
 

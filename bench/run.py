@@ -45,8 +45,8 @@ from crpm_cms.config import database_uri  # noqa: E402
 from crpm_cms.content.models import ContentItem  # noqa: E402
 from crpm_cms.extensions import db  # noqa: E402
 from crpm_cms.organisations.models import Organisation  # noqa: E402
+from crpm_cms.timezones import utcnow  # noqa: E402
 from crpm_cms.users import services as accounts  # noqa: E402
-from crpm_cms.timezones import utcnow
 
 SIZES, QUICK_SIZES = (10_000, 100_000), (1_000, 5_000)
 PAGES = ("/", "/news/", "/api/v1/news", "/organisations/")

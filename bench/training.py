@@ -39,9 +39,9 @@ from run import (  # noqa: E402
 from crpm_cms import create_app  # noqa: E402
 from crpm_cms.cli import initialise  # noqa: E402
 from crpm_cms.extensions import db  # noqa: E402
+from crpm_cms.timezones import utcnow  # noqa: E402
 from crpm_cms.users import services as accounts  # noqa: E402
-from crpm_cms.users.models import User
-from crpm_cms.timezones import utcnow
+from crpm_cms.users.models import User  # noqa: E402
 
 SIZES = ((100, 100), (1_000, 400))
 QUICK = ((50, 50), (300, 150))

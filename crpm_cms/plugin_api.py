@@ -49,6 +49,7 @@ from crpm_cms.registrations import services as registrations
 from crpm_cms.registrations.models import Registration, RegistrationActivity
 from crpm_cms.registrations.rules import ACTION_LABELS, STATE_LABELS, RegistrationError
 from crpm_cms.registrations.statistics import participation_statistics
+from crpm_cms.routes import Routes
 from crpm_cms.search.services import record_change, watch_model
 from crpm_cms.settings.services import get_setting, save_settings
 from crpm_cms.taxonomies.models import Country, Term
@@ -94,6 +95,7 @@ __all__ = [
     "Registration",
     "RegistrationActivity",
     "RegistrationError",
+    "Routes",
     "Term",
     "User",
     "bearer_user",

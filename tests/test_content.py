@@ -15,7 +15,6 @@ from PIL import Image
 from sqlalchemy import select, update
 
 from crpm_cms.audit.models import AuditEntry
-from crpm_cms.content import services
 from crpm_cms.content.models import ContentItem, Revision
 from crpm_cms.content.sanitize import sanitize_html
 from crpm_cms.extensions import db

@@ -8,9 +8,14 @@ else in ``crpm_cms`` may change without notice, so importing it is a defect this
 from __future__ import annotations
 
 import ast
+import importlib
+import pkgutil
 from pathlib import Path
 
 import pytest
+from flask import Flask
+
+from crpm_cms.routes import Routes
 
 ROOT = Path(__file__).resolve().parent.parent
 PLUGIN_FOLDERS = [ROOT / "plugins", ROOT / "examples"]
@@ -86,3 +91,19 @@ def test_plugins_import_the_core_only_through_its_api() -> None:
 def test_the_boundary_check_names_what_it_should(source: str, is_test: bool,
                                                   refused: bool) -> None:
     assert bool(refusals(source, "webinars", is_test)) is refused
+
+
+def test_every_views_module_of_a_plugin_is_registered(app: Flask) -> None:
+    """A module declaring ``routes = Routes()`` that its plugin forgot to list in
+    ``register_blueprints`` would have no pages, silently: this names it."""
+    import crpm_plugins
+
+    forgotten = []
+    for module_info in pkgutil.walk_packages(crpm_plugins.__path__, "crpm_plugins."):
+        if ".tests" in module_info.name or ".migrations" in module_info.name:
+            continue
+        module = importlib.import_module(module_info.name)
+        routes = getattr(module, "routes", None)
+        if isinstance(routes, Routes) and routes.rules and not routes.registered_on:
+            forgotten.append(module_info.name)
+    assert not forgotten, f"views modules no plugin registers: {forgotten}"

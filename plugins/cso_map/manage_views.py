@@ -25,7 +25,6 @@ from crpm_plugins.cso_map.proposal_forms import (
     record_form,
     save_record_form,
 )
-from crpm_plugins.cso_map.views import blueprint
 from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -34,6 +33,7 @@ from flask_login import current_user
 
 from crpm_cms.plugin_api import (
     Organisation,
+    Routes,
     can,
     countries_for,
     db,
@@ -44,6 +44,8 @@ from crpm_cms.plugin_api import (
     save_settings,
     visitor,
 )
+
+routes = Routes()  # added to the plugin's blueprint by register_blueprints
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 visitor_limit = limiter.limit("20 per hour", methods=["POST"],
@@ -87,7 +89,7 @@ def proposal_page(organisation: Organisation | None, token: str | None = None,
                            token=token), 400 if form.is_submitted() else 200
 
 
-@blueprint.route("/propose", methods=["GET", "POST"])
+@routes.route("/propose", methods=["GET", "POST"])
 @visitor_limit
 def propose() -> ResponseReturnValue:
     if not (current_user.is_authenticated or get_setting("cso_map_visitor_proposals")):
@@ -97,7 +99,7 @@ def propose() -> ResponseReturnValue:
     return proposal_page(None)
 
 
-@blueprint.route("/organisations/<slug>/propose", methods=["GET", "POST"])
+@routes.route("/organisations/<slug>/propose", methods=["GET", "POST"])
 def propose_change(slug: str) -> ResponseReturnValue:
     """A member proposes a change to their own organisation's record."""
     require("cso_map.propose")
@@ -110,7 +112,7 @@ def propose_change(slug: str) -> ResponseReturnValue:
 # -- moderation -----------------------------------------------------------------------------------
 
 
-@blueprint.get("/moderation")
+@routes.get("/moderation")
 def moderation() -> ResponseReturnValue:
     require("cso_map.moderate")
     settings = MapSettingsForm(visitor_proposals=get_setting("cso_map_visitor_proposals"))
@@ -120,7 +122,7 @@ def moderation() -> ResponseReturnValue:
                            else None)
 
 
-@blueprint.post("/moderation/settings")
+@routes.post("/moderation/settings")
 def moderation_settings() -> ResponseReturnValue:
     require("settings.manage")
     form = MapSettingsForm()
@@ -131,7 +133,7 @@ def moderation_settings() -> ResponseReturnValue:
     return redirect(url_for("cso_map.moderation"))
 
 
-@blueprint.route("/moderation/<int:proposal_id>", methods=["GET", "POST"])
+@routes.route("/moderation/<int:proposal_id>", methods=["GET", "POST"])
 def proposal(proposal_id: int) -> ResponseReturnValue:
     require("cso_map.moderate")
     found = db.session.get(Proposal, proposal_id)
@@ -165,7 +167,7 @@ def proposal(proposal_id: int) -> ResponseReturnValue:
 # -- direct editing -------------------------------------------------------------------------------
 
 
-@blueprint.route("/organisations/<slug>/edit", methods=["GET", "POST"])
+@routes.route("/organisations/<slug>/edit", methods=["GET", "POST"])
 def edit(slug: str) -> ResponseReturnValue:
     """Places and directory fields, for the editors and focal points of its country."""
     require("cso_map.edit")
@@ -183,7 +185,7 @@ def edit(slug: str) -> ResponseReturnValue:
 # -- import ---------------------------------------------------------------------------------------
 
 
-@blueprint.route("/import", methods=["GET", "POST"])
+@routes.route("/import", methods=["GET", "POST"])
 def import_file() -> ResponseReturnValue:
     require("cso_map.import")
     form, plan, error, done = ImportForm(), None, None, None
@@ -217,7 +219,7 @@ def organisation_from_link(token: str) -> Organisation:
     return found
 
 
-@blueprint.route("/verify/<token>", methods=["GET", "POST"])
+@routes.route("/verify/<token>", methods=["GET", "POST"])
 def verify(token: str) -> ResponseReturnValue:
     organisation = organisation_from_link(token)
     form = ConfirmForm()
@@ -231,7 +233,7 @@ def verify(token: str) -> ResponseReturnValue:
                            profile=place_rules.profile_of(organisation.id))
 
 
-@blueprint.route("/verify/<token>/edit", methods=["GET", "POST"])
+@routes.route("/verify/<token>/edit", methods=["GET", "POST"])
 @visitor_limit
 def verify_edit(token: str) -> ResponseReturnValue:
     return proposal_page(organisation_from_link(token), token=token)

@@ -42,10 +42,10 @@ from crpm_cms.plugin_api import Organisation, User, can, visitor
 
 @hookimpl
 def register_blueprints(app: Flask) -> list[Blueprint]:
-    from crpm_plugins.cso_map import manage_views  # noqa: F401  (adds its routes)
-    from crpm_plugins.cso_map.views import blueprint
+    from crpm_plugins.cso_map import manage_views, views
 
-    return [blueprint]
+    manage_views.routes.register(views.blueprint)
+    return [views.blueprint]
 
 
 @hookimpl

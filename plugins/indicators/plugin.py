@@ -24,12 +24,10 @@ from crpm_cms.plugin_api import User, db
 
 @hookimpl
 def register_blueprints(app: Flask) -> list[Blueprint]:
-    # entry adds the focal points' routes; search watches the models before any change
-    from crpm_plugins.indicators import entry, search  # noqa: F401
-    from crpm_plugins.indicators.api import blueprint as api
-    from crpm_plugins.indicators.views import blueprint
+    from crpm_plugins.indicators import api, manage_views, views
 
-    return [blueprint, api]
+    manage_views.routes.register(views.blueprint)
+    return [views.blueprint, api.blueprint]
 
 
 @hookimpl

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from crpm_plugins.indicators.completeness import CountryCompleteness
-from crpm_plugins.indicators.downloads import number_cell
+from crpm_plugins.indicators.exports import number_cell
 from crpm_plugins.indicators.models import Framework, Indicator
 from flask import Response
 

@@ -1,5 +1,5 @@
 """``/indicators/``: frameworks, indicator pages with their chart and table, country pages, the
-completeness report and the CSV downloads. Anyone may read them; ``entry.py`` holds the pages
+completeness report and the CSV downloads. Anyone may read them; ``manage_views.py`` holds the pages
 where focal points change values."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections import defaultdict
 from crpm_plugins.indicators import services, tables
 from crpm_plugins.indicators.catalogue import dimensions_of
 from crpm_plugins.indicators.completeness import completeness
-from crpm_plugins.indicators.downloads import open_sdg_csv
+from crpm_plugins.indicators.exports import open_sdg_csv
 from crpm_plugins.indicators.figures import (
     SEX,
     Selection,

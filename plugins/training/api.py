@@ -7,9 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from crpm_plugins.training import services
-from crpm_plugins.training.blueprint import api_blueprint
 from crpm_plugins.training.models import Training
-from flask import abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
@@ -18,12 +17,16 @@ from crpm_cms.hookspecs import ApiPaths
 from crpm_cms.plugin_api import (
     Country,
     InvalidRequest,
+    csrf,
     db,
     page_arguments,
     page_links,
     page_of,
     to_local,
 )
+
+blueprint = Blueprint("training_api", __name__, url_prefix="/api/v1/trainings")
+csrf.exempt(blueprint)  # read-only JSON
 
 KIND, COUNTRY = re.compile(r"[a-z_]{1,40}"), re.compile(r"[A-Z]{2}")
 
@@ -56,7 +59,7 @@ def training_json(training: Training, seats_left: int | None) -> dict[str, Any]:
     }
 
 
-@api_blueprint.get("")
+@blueprint.get("")
 def trainings() -> ResponseReturnValue:
     query = services.published_query()
     if request.args.get("open") in ("1", "true"):
@@ -84,7 +87,7 @@ def trainings() -> ResponseReturnValue:
                    results=[training_json(t, left.get(t.id)) for t in result.items])
 
 
-@api_blueprint.get("/<int:training_id>")
+@blueprint.get("/<int:training_id>")
 def training(training_id: int) -> ResponseReturnValue:
     found = db.session.scalar(select(Training).where(Training.id == training_id,
                                                      Training.published))

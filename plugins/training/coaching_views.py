@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from crpm_plugins.training import coaching, services
-from crpm_plugins.training.blueprint import blueprint, refused
 from crpm_plugins.training.forms import ActionForm, CoachingSlotForm
 from crpm_plugins.training.models import CoachingSlot
+from crpm_plugins.training.views import refused
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from crpm_cms.plugin_api import (
     LANGUAGE_NAMES,
+    Routes,
     countries,
     countries_for,
     db,
@@ -24,6 +25,8 @@ from crpm_cms.plugin_api import (
     zone_choices,
 )
 
+routes = Routes()  # added to the plugin's blueprint by register_blueprints
+
 
 def slot_or_404(slot_id: int) -> CoachingSlot:
     slot = db.session.get(CoachingSlot, slot_id)
@@ -32,7 +35,7 @@ def slot_or_404(slot_id: int) -> CoachingSlot:
     return slot
 
 
-@blueprint.get("/coaching/")
+@routes.get("/coaching/")
 def coaching_index() -> ResponseReturnValue:
     user = visitor()
     return render_template("training/coaching_index.html", rows=coaching.upcoming(),
@@ -53,7 +56,7 @@ def _slot_form() -> CoachingSlotForm:
     return form
 
 
-@blueprint.route("/coaching/new", methods=["GET", "POST"])
+@routes.route("/coaching/new", methods=["GET", "POST"])
 def coaching_create() -> ResponseReturnValue:
     require("training.manage")
     form = _slot_form()
@@ -81,7 +84,7 @@ def coaching_create() -> ResponseReturnValue:
         400 if request.method == "POST" else 200)
 
 
-@blueprint.get("/coaching/<int:slot_id>")
+@routes.get("/coaching/<int:slot_id>")
 def coaching_slot(slot_id: int) -> ResponseReturnValue:
     slot = slot_or_404(slot_id)
     user = visitor()
@@ -95,7 +98,7 @@ def coaching_slot(slot_id: int) -> ResponseReturnValue:
         allowed=registrations.allowed_actions, actions=coaching.COACH_ACTIONS)
 
 
-@blueprint.post("/coaching/<int:slot_id>/<any(book, cancel):step>")
+@routes.post("/coaching/<int:slot_id>/<any(book, cancel):step>")
 def coaching_book(slot_id: int, step: str) -> ResponseReturnValue:
     """The member books the slot (or its waiting list), or cancels their booking."""
     require("training.apply")
@@ -113,7 +116,7 @@ def coaching_book(slot_id: int, step: str) -> ResponseReturnValue:
     return redirect(back)
 
 
-@blueprint.post("/coaching/<int:slot_id>/bookings/<int:registration_id>/<action>")
+@routes.post("/coaching/<int:slot_id>/bookings/<int:registration_id>/<action>")
 def coaching_action(slot_id: int, registration_id: int, action: str) -> ResponseReturnValue:
     require("training.apply")
     slot = slot_or_404(slot_id)
@@ -132,7 +135,7 @@ def coaching_action(slot_id: int, registration_id: int, action: str) -> Response
     return redirect(back)
 
 
-@blueprint.post("/coaching/<int:slot_id>/delete")
+@routes.post("/coaching/<int:slot_id>/delete")
 def coaching_delete(slot_id: int) -> ResponseReturnValue:
     require("training.apply")
     slot = slot_or_404(slot_id)

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 from crpm_plugins.training import applications, attendance, cohort
-from crpm_plugins.training.blueprint import blueprint
 from crpm_plugins.training.review_views import reviewed_or_404
 from crpm_plugins.training.services import OWNER
 from flask import abort, render_template, request
@@ -18,6 +17,7 @@ from flask_login import current_user
 from crpm_cms.plugin_api import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
+    Routes,
     countries,
     csv_bytes,
     download,
@@ -26,6 +26,8 @@ from crpm_cms.plugin_api import (
     terms,
     xlsx_bytes,
 )
+
+routes = Routes()  # added to the plugin's blueprint by register_blueprints
 
 BREAKDOWNS = ("country", "organisation_kind", "sex")
 PERIODS = ("year", "month")
@@ -54,7 +56,7 @@ def participant_table(training_id: int) -> tuple[list[str], list[list[Any]], str
     return header, table, f"training-{training.id}-participants"
 
 
-@blueprint.get("/<int:training_id>/participants.<any(csv, xlsx):file_format>")
+@routes.get("/<int:training_id>/participants.<any(csv, xlsx):file_format>")
 def participants(training_id: int, file_format: str) -> ResponseReturnValue:
     header, rows, stem = participant_table(training_id)
     if file_format == "csv":
@@ -86,14 +88,14 @@ def value_labels(by: str) -> dict[str, str]:
     return {**labels, "unknown": _("Not stated")}
 
 
-@blueprint.get("/statistics")
+@routes.get("/statistics")
 def statistics() -> ResponseReturnValue:
     by, period, rows = figures()
     return render_template("training/statistics.html", by=by, period=period, rows=rows,
                            labels=value_labels(by), breakdowns=cohort.DIMENSIONS)
 
 
-@blueprint.get("/statistics.csv")
+@routes.get("/statistics.csv")
 def statistics_csv() -> ResponseReturnValue:
     by, period, rows = figures()
     labels = value_labels(by)

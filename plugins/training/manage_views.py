@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from crpm_plugins.training import services
-from crpm_plugins.training.blueprint import blueprint, managed_or_403
 from crpm_plugins.training.forms import (
     ActionForm,
     QuestionForm,
@@ -15,6 +14,7 @@ from crpm_plugins.training.forms import (
     country_quotas,
 )
 from crpm_plugins.training.models import Training
+from crpm_plugins.training.views import managed_or_403
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -22,6 +22,7 @@ from flask_login import current_user
 
 from crpm_cms.plugin_api import (
     LANGUAGE_NAMES,
+    Routes,
     countries,
     countries_for,
     require,
@@ -31,6 +32,8 @@ from crpm_cms.plugin_api import (
     to_utc,
     zone_choices,
 )
+
+routes = Routes()  # added to the plugin's blueprint by register_blueprints
 
 
 def _choices(form: TrainingForm) -> None:
@@ -119,7 +122,7 @@ def _save(form: TrainingForm, training: Training | None) -> ResponseReturnValue 
     return redirect(url_for("training.edit", training_id=saved.id))
 
 
-@blueprint.route("/new", methods=["GET", "POST"])
+@routes.route("/new", methods=["GET", "POST"])
 def create() -> ResponseReturnValue:
     require("training.manage")
     form = TrainingForm()
@@ -133,7 +136,7 @@ def create() -> ResponseReturnValue:
         400 if request.method == "POST" else 200)
 
 
-@blueprint.route("/<int:training_id>/edit", methods=["GET", "POST"])
+@routes.route("/<int:training_id>/edit", methods=["GET", "POST"])
 def edit(training_id: int) -> ResponseReturnValue:
     training = managed_or_403(training_id)
     form = TrainingForm()
@@ -168,7 +171,7 @@ def _edit_page(training: Training, **forms: object) -> ResponseReturnValue:
     return render_template("training/edit.html", form=form, training=training, **values), 400
 
 
-@blueprint.post("/<int:training_id>/sessions")
+@routes.post("/<int:training_id>/sessions")
 def add_session(training_id: int) -> ResponseReturnValue:
     training = managed_or_403(training_id)
     form = _session_form(training)
@@ -201,14 +204,14 @@ def _delete_part(training: Training, parts: list, part_id: int, anchor: str,  # 
     return redirect(url_for("training.edit", training_id=training.id, _anchor=anchor))
 
 
-@blueprint.post("/<int:training_id>/sessions/<int:session_id>/delete")
+@routes.post("/<int:training_id>/sessions/<int:session_id>/delete")
 def delete_session(training_id: int, session_id: int) -> ResponseReturnValue:
     training = managed_or_403(training_id)
     return _delete_part(training, training.sessions, session_id, "sessions",
                         _("The session is deleted."))
 
 
-@blueprint.post("/<int:training_id>/questions")
+@routes.post("/<int:training_id>/questions")
 def add_question(training_id: int) -> ResponseReturnValue:
     training = managed_or_403(training_id)
     form = QuestionForm()
@@ -225,7 +228,7 @@ def add_question(training_id: int) -> ResponseReturnValue:
     return _edit_page(training, question_form=form)
 
 
-@blueprint.post("/<int:training_id>/questions/<int:question_id>/delete")
+@routes.post("/<int:training_id>/questions/<int:question_id>/delete")
 def delete_question(training_id: int, question_id: int) -> ResponseReturnValue:
     training = managed_or_403(training_id)
     return _delete_part(training, training.questions, question_id, "questions",

@@ -10,8 +10,8 @@ from typing import Any
 import click
 from crpm_plugins.training import (
     dates,
+    mails,
     models,  # noqa: F401  (tables known to the metadata)
-    notifications,
     search,
     services,
 )
@@ -36,7 +36,7 @@ from crpm_cms.plugin_api import ACTION_LABELS, STATE_LABELS, User, db
 
 @hookimpl
 def register_blueprints(app: Flask) -> list[Blueprint]:
-    from crpm_plugins.training import (  # noqa: F401  (each module adds its routes)
+    from crpm_plugins.training import (
         api,
         coaching_views,
         export_views,
@@ -44,9 +44,10 @@ def register_blueprints(app: Flask) -> list[Blueprint]:
         review_views,
         views,
     )
-    from crpm_plugins.training.blueprint import api_blueprint, blueprint
 
-    return [blueprint, api_blueprint]
+    for module in (manage_views, review_views, coaching_views, export_views):
+        module.routes.register(views.blueprint)
+    return [views.blueprint, api.blueprint]
 
 
 @hookimpl
@@ -141,7 +142,7 @@ def handle_event(event: Event) -> None:
     if event.name != "registration.changed":
         return
     try:
-        notifications.handle_registration_event(event.payload)
+        mails.handle_registration_event(event.payload)
     except Exception:
         db.session.rollback()
         current_app.logger.exception("training: no e-mail for %r", event.payload)

@@ -5,16 +5,18 @@ participant lists (CSV, XLSX), certificates and participation figures."""
 from __future__ import annotations
 
 from crpm_plugins.training import applications, attendance, certificates, cohort, services
-from crpm_plugins.training.blueprint import blueprint, managed_or_403, refused
 from crpm_plugins.training.forms import ActionForm
 from crpm_plugins.training.models import Training
+from crpm_plugins.training.views import managed_or_403, refused
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from crpm_cms.plugin_api import registrations, require
+from crpm_cms.plugin_api import Routes, registrations, require
+
+routes = Routes()  # added to the plugin's blueprint by register_blueprints
 
 
 def reviewed_or_404(training_id: int) -> Training:
@@ -25,7 +27,7 @@ def reviewed_or_404(training_id: int) -> Training:
     return training
 
 
-@blueprint.get("/<int:training_id>/review")
+@routes.get("/<int:training_id>/review")
 def review(training_id: int) -> ResponseReturnValue:
     training = reviewed_or_404(training_id)
     state = request.args.get("state") or None
@@ -41,7 +43,7 @@ def review(training_id: int) -> ResponseReturnValue:
         can_manage=services.can_manage(current_user, training))
 
 
-@blueprint.post("/<int:training_id>/applications/<int:registration_id>/<action>")
+@routes.post("/<int:training_id>/applications/<int:registration_id>/<action>")
 def review_action(training_id: int, registration_id: int, action: str) -> ResponseReturnValue:
     """One reviewer step; a step the state table does not allow is refused (409)."""
     training = reviewed_or_404(training_id)
@@ -63,7 +65,7 @@ def review_action(training_id: int, registration_id: int, action: str) -> Respon
     return redirect(back)
 
 
-@blueprint.post("/<int:training_id>/applications")
+@routes.post("/<int:training_id>/applications")
 def review_bulk(training_id: int) -> ResponseReturnValue:
     """The same step for the ticked applications, first applied first served."""
     training = reviewed_or_404(training_id)
@@ -82,7 +84,7 @@ def review_bulk(training_id: int) -> ResponseReturnValue:
     return redirect(back)
 
 
-@blueprint.route("/<int:training_id>/sessions/<int:session_id>/attendance",
+@routes.route("/<int:training_id>/sessions/<int:session_id>/attendance",
                  methods=["GET", "POST"])
 def session_attendance(training_id: int, session_id: int) -> ResponseReturnValue:
     training = managed_or_403(training_id)
@@ -105,7 +107,7 @@ def session_attendance(training_id: int, session_id: int) -> ResponseReturnValue
                            rows=attendance.sheet(training, session), form=form)
 
 
-@blueprint.post("/certificates/<code>/revoke")
+@routes.post("/certificates/<code>/revoke")
 def revoke_certificate(code: str) -> ResponseReturnValue:
     require("training.review")
     certificate, _valid = certificates.verify(code)

@@ -1,12 +1,14 @@
 """Pages for everyone and for applicants: the list, a training, applying, confirming or
-withdrawing, "my trainings", certificates and their public verification page."""
+withdrawing, "my trainings", certificates and their public verification page; and the plugin's
+blueprint, ``/trainings/…``, which the management, review, coaching and export modules' routes
+join (``plugin.register_blueprints`` lists them)."""
 
 from __future__ import annotations
 
 from crpm_plugins.training import applications, certificates, coaching, services
-from crpm_plugins.training.blueprint import blueprint, refused, training_or_404
 from crpm_plugins.training.forms import ActionForm, FilterForm, apply_form
-from flask import abort, flash, redirect, render_template, request, url_for
+from crpm_plugins.training.models import Training
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -22,7 +24,36 @@ from crpm_cms.plugin_api import (
     visitor,
 )
 
+blueprint = Blueprint("training", __name__, url_prefix="/trainings", template_folder="templates")
+
 PAGE_SIZE = 20
+REFUSED = 409  # a step the rules do not allow from the current state
+
+
+def training_or_404(training_id: int) -> Training:
+    """A training this visitor may see (drafts only for those who manage them)."""
+    training = services.get_training(training_id)
+    if training is None or not services.visible(visitor(), training):
+        abort(404)
+    return training
+
+
+def managed_or_403(training_id: int) -> Training:
+    """A training the signed-in person manages (sign-in page for visitors, 403 for others)."""
+    require("training.manage")
+    training = services.get_training(training_id)
+    if training is None:
+        abort(404)
+    if not services.can_manage(current_user, training):
+        abort(403)
+    return training
+
+
+def refused(message: str, back: str) -> tuple[str, int]:
+    """The page for a step that was not taken: what happened and the way back."""
+    return render_template("training/refused.html", message=message, back=back), REFUSED
+
+
 
 
 def kind_labels() -> dict[str, str]:

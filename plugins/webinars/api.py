@@ -16,7 +16,7 @@ from sqlalchemy import select
 from crpm_cms.hookspecs import ApiPaths
 from crpm_cms.plugin_api import InvalidRequest, page_arguments, page_of, to_local, utcnow
 
-api_blueprint = Blueprint("webinars_api", __name__, url_prefix="/api/v1/events")
+blueprint = Blueprint("webinars_api", __name__, url_prefix="/api/v1/events")
 WHEN = ("upcoming", "past")
 
 
@@ -44,12 +44,12 @@ def event_json(event: WebinarEvent, seats_left: int | None) -> dict[str, Any]:
     }
 
 
-@api_blueprint.errorhandler(InvalidRequest)
+@blueprint.errorhandler(InvalidRequest)
 def invalid_request(error: InvalidRequest) -> ResponseReturnValue:
     return jsonify(error=str(error), fields=error.fields), 400
 
 
-@api_blueprint.get("")
+@blueprint.get("")
 def events() -> ResponseReturnValue:
     page, per_page = page_arguments(request.args)
     when = request.args.get("when") or "upcoming"
@@ -78,7 +78,7 @@ def events() -> ResponseReturnValue:
                             for event in result.items])
 
 
-@api_blueprint.get("/<int:event_id>")
+@blueprint.get("/<int:event_id>")
 def event(event_id: int) -> ResponseReturnValue:
     found = queries.get(event_id)
     if found is None:

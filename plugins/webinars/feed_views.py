@@ -12,14 +12,16 @@ from crpm_plugins.webinars import calendars, feeds, queries, registration
 from crpm_plugins.webinars.forms import ButtonForm, ZoneForm
 from crpm_plugins.webinars.models import WebinarEvent
 from crpm_plugins.webinars.timezones import save_profile_zone
-from crpm_plugins.webinars.views import blueprint, event_or_404
+from crpm_plugins.webinars.views import event_or_404
 from flask import Response, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from crpm_cms.plugin_api import db, get_setting, is_zone, require, zone_choices
+from crpm_cms.plugin_api import Routes, db, get_setting, is_zone, require, zone_choices
+
+routes = Routes()  # added to the plugin's blueprint by register_blueprints
 
 ICS = "text/calendar; charset=utf-8"
 SEATED = ("registered", "attended", "no_show")  # a waiting list place is not in the calendar
@@ -41,7 +43,7 @@ def conditional_calendar(etag: str, last_modified: datetime | None,
     return response
 
 
-@blueprint.get("/calendar.ics")
+@routes.get("/calendar.ics")
 def calendar_feed() -> ResponseReturnValue:
     """Every public event of the last 180 days and after: no joining link, ever."""
     since = queries.feed_window()
@@ -57,7 +59,7 @@ def calendar_feed() -> ResponseReturnValue:
                                 latest, build)
 
 
-@blueprint.get("/<int:event_id>.ics")
+@routes.get("/<int:event_id>.ics")
 def event_ics(event_id: int) -> ResponseReturnValue:
     event = event_or_404(event_id)
 
@@ -71,7 +73,7 @@ def event_ics(event_id: int) -> ResponseReturnValue:
     return response
 
 
-@blueprint.get("/feeds/<token>.ics")
+@routes.get("/feeds/<token>.ics")
 def personal_feed(token: str) -> ResponseReturnValue:
     """The member's registered events with their joining links; 404 for a revoked address."""
     user = feeds.owner_of(token)
@@ -93,7 +95,7 @@ def personal_feed(token: str) -> ResponseReturnValue:
                                 build, private=True)
 
 
-@blueprint.post("/feeds/reset")
+@routes.post("/feeds/reset")
 def reset_feed() -> ResponseReturnValue:
     require("webinars.register")
     if not ButtonForm().validate_on_submit():
@@ -103,7 +105,7 @@ def reset_feed() -> ResponseReturnValue:
     return redirect(url_for("users.account", _anchor="webinars-account")), 303
 
 
-@blueprint.post("/time-zone")
+@routes.post("/time-zone")
 def save_zone() -> ResponseReturnValue:
     """The member's zone (empty: use the browser's, as the little script reports it)."""
     require("webinars.register")

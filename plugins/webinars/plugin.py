@@ -32,11 +32,11 @@ HOME_EVENTS = 4
 
 @hookimpl
 def register_blueprints(app: Flask) -> list[Blueprint]:
-    from crpm_plugins.webinars import feed_views, manage  # noqa: F401  (their routes)
-    from crpm_plugins.webinars.api import api_blueprint
-    from crpm_plugins.webinars.views import blueprint
+    from crpm_plugins.webinars import api, feed_views, manage_views, views
 
-    return [blueprint, api_blueprint]
+    for module in (manage_views, feed_views):
+        module.routes.register(views.blueprint)
+    return [views.blueprint, api.blueprint]
 
 
 @hookimpl

@@ -8,18 +8,20 @@ from typing import Any
 
 from crpm_plugins.indicators import services
 from crpm_plugins.indicators.catalogue import dimensions_of
-from crpm_plugins.indicators.downloads import evidence_text, number_cell, xlsx_template
+from crpm_plugins.indicators.exports import evidence_text, number_cell, xlsx_template
 from crpm_plugins.indicators.forms import DeleteForm, StatusForm, UploadForm, value_form
 from crpm_plugins.indicators.models import Indicator, IndicatorValue
 from crpm_plugins.indicators.upload import FileRefused, plan_upload
 from crpm_plugins.indicators.validation import Plan, RowChecker
-from crpm_plugins.indicators.views import blueprint, indicator_or_404
+from crpm_plugins.indicators.views import indicator_or_404
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crpm_cms.plugin_api import XLSX_MEDIA_TYPE, db, download, require
+from crpm_cms.plugin_api import XLSX_MEDIA_TYPE, Routes, db, download, require
+
+routes = Routes()  # added to the plugin's blueprint by register_blueprints
 
 
 def enterable(code: str) -> Indicator:
@@ -62,7 +64,7 @@ def prefill(indicator: Indicator, form: Any) -> None:
         form.evidence.data = "\n".join(evidence_text([link]) for link in existing.evidence)
 
 
-@blueprint.route("/<code>/enter", methods=["GET", "POST"])
+@routes.route("/<code>/enter", methods=["GET", "POST"])
 def enter(code: str) -> ResponseReturnValue:
     indicator = enterable(code)
     form = value_form(indicator, my_countries())
@@ -94,7 +96,7 @@ def enter(code: str) -> ResponseReturnValue:
 # -- spreadsheets ----------------------------------------------------------------------------------
 
 
-@blueprint.get("/<code>/template.xlsx")
+@routes.get("/<code>/template.xlsx")
 def template(code: str) -> ResponseReturnValue:
     indicator = enterable(code)
     countries = [code for code, _name in my_countries()]
@@ -108,7 +110,7 @@ def upload_page(indicator: Indicator, form: UploadForm, plan: Plan | None, statu
                            checked_only=checked_only), status
 
 
-@blueprint.route("/<code>/upload", methods=["GET", "POST"])
+@routes.route("/<code>/upload", methods=["GET", "POST"])
 def upload(code: str) -> ResponseReturnValue:
     """A dry run lists every bad cell; the values are saved only from a clean file, and only
     when the person asked for it (``action=import``)."""
@@ -138,7 +140,7 @@ def upload(code: str) -> ResponseReturnValue:
 # -- status and deletion ---------------------------------------------------------------------------
 
 
-@blueprint.post("/<code>/status")
+@routes.post("/<code>/status")
 def set_status(code: str) -> ResponseReturnValue:
     indicator = enterable(code)
     form = StatusForm()
@@ -152,7 +154,7 @@ def set_status(code: str) -> ResponseReturnValue:
     return redirect(url_for("indicators.indicator", code=indicator.code))
 
 
-@blueprint.post("/values/<int:value_id>/delete")
+@routes.post("/values/<int:value_id>/delete")
 def delete_value(value_id: int) -> ResponseReturnValue:
     require(services.ENTER)
     value = db.session.get(IndicatorValue, value_id)

@@ -10,7 +10,7 @@ from typing import Any
 from crpm_plugins.webinars import mails, queries, registration, services, statistics
 from crpm_plugins.webinars.forms import GENDER_LABELS, SEX_LABELS, EventForm
 from crpm_plugins.webinars.models import WebinarEvent
-from crpm_plugins.webinars.views import blueprint, event_or_404, kind_labels
+from crpm_plugins.webinars.views import event_or_404, kind_labels
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -23,6 +23,7 @@ from crpm_cms.plugin_api import (
     XLSX_MEDIA_TYPE,
     Organisation,
     RegistrationError,
+    Routes,
     countries,
     csv_bytes,
     db,
@@ -35,6 +36,8 @@ from crpm_cms.plugin_api import (
     xlsx_bytes,
     zone_choices,
 )
+
+routes = Routes()  # added to the plugin's blueprint by register_blueprints
 
 
 def managed_event(event_id: int) -> WebinarEvent:
@@ -117,18 +120,18 @@ def save(event: WebinarEvent | None) -> ResponseReturnValue:
     return render_template("webinars/edit.html", form=form, event=event), status
 
 
-@blueprint.route("/new", methods=["GET", "POST"])
+@routes.route("/new", methods=["GET", "POST"])
 def create() -> ResponseReturnValue:
     require(queries.MANAGE)
     return save(None)
 
 
-@blueprint.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@routes.route("/<int:event_id>/edit", methods=["GET", "POST"])
 def edit(event_id: int) -> ResponseReturnValue:
     return save(managed_event(event_id))
 
 
-@blueprint.get("/manage")
+@routes.get("/manage")
 def manage() -> str:
     require(queries.MANAGE)
     query = queries.managed_by(current_user).order_by(WebinarEvent.starts_at.desc(),
@@ -139,7 +142,7 @@ def manage() -> str:
                            now=utcnow())
 
 
-@blueprint.get("/<int:event_id>/participants")
+@routes.get("/<int:event_id>/participants")
 def participants(event_id: int) -> str:
     event = managed_event(event_id)
     _overall, balances = statistics.speaker_balance(
@@ -153,7 +156,7 @@ def participants(event_id: int) -> str:
         by_country=statistics.participation([event.id], "country"))
 
 
-@blueprint.post("/<int:event_id>/attendance")
+@routes.post("/<int:event_id>/attendance")
 def attendance(event_id: int) -> ResponseReturnValue:
     """Marks sent as ``mark-<registration id>=attended|no_show``, once the event has begun."""
     event = managed_event(event_id)
@@ -171,7 +174,7 @@ def attendance(event_id: int) -> ResponseReturnValue:
     return redirect(url_for("webinars.participants", event_id=event.id)), 303
 
 
-@blueprint.get("/<int:event_id>/participants.<any(csv, xlsx):extension>")
+@routes.get("/<int:event_id>/participants.<any(csv, xlsx):extension>")
 def export(event_id: int, extension: str) -> ResponseReturnValue:
     """The participant list, formula-safe (the core's export helpers)."""
     event = managed_event(event_id)
@@ -189,7 +192,7 @@ def export(event_id: int, extension: str) -> ResponseReturnValue:
     return download(body, f"participants-{event.id}.{extension}", media_type)
 
 
-@blueprint.get("/statistics")
+@routes.get("/statistics")
 def statistics_page() -> str:
     """Participation by gender and by country, and speaker balance, over the managed events."""
     require(queries.MANAGE)
