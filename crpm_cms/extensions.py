@@ -1,6 +1,7 @@
 """Flask extensions, created once and bound to each app in ``create_app``."""
 
 import os
+from typing import TYPE_CHECKING
 
 from alembic.config import Config as AlembicConfig
 from flask import current_app
@@ -24,11 +25,21 @@ NAMING_CONVENTION = {
 }
 
 
-class Model(DeclarativeBase):
+class Base(DeclarativeBase):
+    """The declarative base Flask-SQLAlchemy builds ``db.Model`` from; it holds the metadata."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Model)
+db = SQLAlchemy(model_class=Base)
+
+# Every model subclasses ``Model``, which is ``db.Model``. mypy cannot take an attribute as a base
+# class, so it is told the class Flask-SQLAlchemy builds ``db.Model`` from.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

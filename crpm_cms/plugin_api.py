@@ -20,7 +20,7 @@ from crpm_cms.exports import (
     safe_cell,
     xlsx_bytes,
 )
-from crpm_cms.extensions import csrf, db, limiter
+from crpm_cms.extensions import Model, csrf, db, limiter
 from crpm_cms.i18n import LANGUAGE_NAMES, current_language, language_of, localised, localised_field
 from crpm_cms.library.models import LibraryDocument
 from crpm_cms.library.queries import visible_documents
@@ -89,6 +89,7 @@ __all__ = [
     "InvalidRequest",
     "LibraryDocument",
     "MissingSiteUrl",
+    "Model",
     "Organisation",
     "OrganisationIdentifier",
     "Page",

@@ -8,7 +8,7 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.elements import ColumnElement
 
-from crpm_cms.extensions import db
+from crpm_cms.extensions import Model, db
 from crpm_cms.organisations.models import Organisation
 from crpm_cms.taxonomies.models import Country, Term
 from crpm_cms.timezones import utcnow
@@ -33,7 +33,7 @@ content_organisations = Table(
 )
 
 
-class ContentItem(db.Model):
+class ContentItem(Model):
     """A news item, a publication or a static page; ``version`` guards against lost updates."""
 
     __tablename__ = "content_items"
@@ -79,7 +79,7 @@ class ContentItem(db.Model):
                     or_(cls.expires_at.is_(None), cls.expires_at > now))
 
 
-class Revision(db.Model):
+class Revision(Model):
     """A saved state of an item; ``refused`` marks a stale save kept so nothing is lost."""
 
     __tablename__ = "content_revisions"

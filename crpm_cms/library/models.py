@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from crpm_cms.extensions import db
+from crpm_cms.extensions import Model, db
 from crpm_cms.organisations.models import Organisation
 from crpm_cms.taxonomies.models import Country, Term
 from crpm_cms.timezones import utcnow
@@ -40,7 +40,7 @@ document_organisations = Table(
 )
 
 
-class LibraryDocument(db.Model):
+class LibraryDocument(Model):
     __tablename__ = "library_documents"
     __table_args__ = (UniqueConstraint("sha256"),)
 

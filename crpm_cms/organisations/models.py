@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crpm_cms.extensions import db
+from crpm_cms.extensions import Model, db
 from crpm_cms.i18n import localised
 from crpm_cms.taxonomies.models import Country, Term
 from crpm_cms.timezones import utcnow
@@ -30,7 +30,7 @@ organisation_themes = Table(
 )
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,7 +69,7 @@ class Organisation(db.Model):
         return localised(self.description_fr, self.description_en)
 
 
-class OrganisationIdentifier(db.Model):
+class OrganisationIdentifier(Model):
     """An official identifier in an org-id.guide scheme, e.g. ``SN-NINEA`` + number."""
 
     __tablename__ = "organisation_identifiers"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crpm_cms.extensions import db
+from crpm_cms.extensions import Model
 from crpm_cms.timezones import utcnow
 
 
-class PluginState(db.Model):
+class PluginState(Model):
     __tablename__ = "plugin_states"
 
     name: Mapped[str] = mapped_column(String(80), primary_key=True)

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crpm_cms.extensions import db
+from crpm_cms.extensions import Model
 from crpm_cms.timezones import utcnow
 from crpm_cms.users.models import User
 
 
-class RegistrationActivity(db.Model):
+class RegistrationActivity(Model):
     """Something people take seats in, owned by a plugin row (``owner`` + ``external_id``).
 
     ``seats_taken`` is only ever changed by conditional UPDATEs, so it cannot exceed capacity.
@@ -36,7 +36,7 @@ class RegistrationActivity(db.Model):
     )
 
 
-class RegistrationQuota(db.Model):
+class RegistrationQuota(Model):
     """At most ``seats`` seats held by people whose ``dimension`` snapshot equals ``value``."""
 
     __tablename__ = "registration_quotas"
@@ -54,7 +54,7 @@ class RegistrationQuota(db.Model):
     activity: Mapped[RegistrationActivity] = relationship(back_populates="quotas")
 
 
-class Registration(db.Model):
+class Registration(Model):
     """One person in one activity; re-registering reuses the row (back to the end of the queue)."""
 
     __tablename__ = "registrations"
@@ -84,7 +84,7 @@ class Registration(db.Model):
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class RegistrationTransition(db.Model):
+class RegistrationTransition(Model):
     """One change of state: who did it (None = the system), when, and why."""
 
     __tablename__ = "registration_transitions"

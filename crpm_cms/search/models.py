@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crpm_cms.extensions import db
+from crpm_cms.extensions import Model
 from crpm_cms.timezones import utcnow
 
 
-class SearchChange(db.Model):
+class SearchChange(Model):
     """A record whose indexed copy must be refreshed; deleted once the index writer applied it."""
 
     __tablename__ = "search_outbox"

@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crpm_cms.extensions import db
+from crpm_cms.extensions import Model
 
 
-class SiteSetting(db.Model):
+class SiteSetting(Model):
     __tablename__ = "site_settings"
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)

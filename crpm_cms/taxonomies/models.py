@@ -5,11 +5,11 @@ from __future__ import annotations
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crpm_cms.extensions import db
+from crpm_cms.extensions import Model
 from crpm_cms.i18n import localised
 
 
-class Country(db.Model):
+class Country(Model):
     __tablename__ = "countries"
 
     code: Mapped[str] = mapped_column(String(2), primary_key=True)
@@ -25,7 +25,7 @@ class Country(db.Model):
         return localised(self.name_fr, self.name_en)
 
 
-class Term(db.Model):
+class Term(Model):
     """One entry of a vocabulary: ``theme``, ``gcm_objective``, ``organisation_kind``…"""
 
     __tablename__ = "terms"

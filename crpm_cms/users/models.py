@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crpm_cms.extensions import db
+from crpm_cms.extensions import Model
 from crpm_cms.timezones import utcnow
 
 ROLES = ("member", "editor", "focal_point", "admin")
@@ -17,7 +17,7 @@ GENDERS = ("woman", "man", "other", "undisclosed")
 STATUSES = ("pending", "invited", "active", "disabled", "deleted")
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -51,7 +51,7 @@ class User(UserMixin, db.Model):
         return sorted({assignment.role for assignment in self.roles}, key=ROLES.index)
 
 
-class RoleAssignment(db.Model):
+class RoleAssignment(Model):
     """A role held by a user; ``country_code`` scopes an editor or focal point to one country."""
 
     __tablename__ = "role_assignments"
@@ -65,7 +65,7 @@ class RoleAssignment(db.Model):
     user: Mapped[User] = relationship(back_populates="roles")
 
 
-class LoginSession(db.Model):
+class LoginSession(Model):
     """One signed-in browser; deleting the row signs it out, even with a copied cookie."""
 
     __tablename__ = "login_sessions"
@@ -76,7 +76,7 @@ class LoginSession(db.Model):
     user_agent: Mapped[str] = mapped_column(String(255), default="")
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal API token; only its SHA-256 is stored, the token is shown once."""
 
     __tablename__ = "api_tokens"

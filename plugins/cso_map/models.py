@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crpm_cms.plugin_api import db, utcnow
+from crpm_cms.plugin_api import Model, utcnow
 
 PRECISIONS = ("exact", "city", "region", "country")
 GENDER_FOCUSES = ("none", "mainstreamed", "targeted")
@@ -22,7 +22,7 @@ PROPOSAL_STATES = ("pending", "approved", "rejected")
 VERIFIED_THROUGH = ("account", "email", "import")
 
 
-class Place(db.Model):
+class Place(Model):
     """Where an organisation works: one or more places, each with its own precision."""
 
     __tablename__ = "cso_map_places"
@@ -62,7 +62,7 @@ def shown_region(precision: str, region: str) -> str:
     return region if precision != "country" else ""
 
 
-class Profile(db.Model):
+class Profile(Model):
     """The directory fields of an organisation (one row per organisation that has them)."""
 
     __tablename__ = "cso_map_profiles"
@@ -89,7 +89,7 @@ class Profile(db.Model):
         return [code for code in self.working_languages.split(";") if code]
 
 
-class ProfileTargetGroup(db.Model):
+class ProfileTargetGroup(Model):
     """One target group of an organisation (women migrants, youth, returnees…)."""
 
     __tablename__ = "cso_map_target_groups"
@@ -99,7 +99,7 @@ class ProfileTargetGroup(db.Model):
     code: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
 
 
-class Proposal(db.Model):
+class Proposal(Model):
     """A new organisation or a change proposed by a member or a visitor, waiting for the focal
     point of its country."""
 
@@ -124,7 +124,7 @@ class Proposal(db.Model):
     organisation = relationship("Organisation", lazy="joined")
 
 
-class VerificationReminder(db.Model):
+class VerificationReminder(Model):
     """The yearly "please confirm your record" e-mail, sent at most once per organisation and
     year: the primary key is what makes the campaign idempotent."""
 

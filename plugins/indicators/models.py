@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, Float, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crpm_cms.plugin_api import User, db, localised_field, utcnow
+from crpm_cms.plugin_api import Model, User, db, localised_field, utcnow
 
 TOTAL = "_T"  # SDMX code of a total: a value row like the others, entered explicitly
 VALUE_TYPES = ("number", "percentage", "ordinal")
@@ -40,7 +40,7 @@ related_indicators = Table(
 )
 
 
-class Framework(db.Model):
+class Framework(Model):
     """A set of goals indicators answer to: the GCM, the MGI, the SDGs, a national plan."""
 
     __tablename__ = "indicators_frameworks"
@@ -78,7 +78,7 @@ class Framework(db.Model):
         return localised_field(self, "target_term")
 
 
-class Target(db.Model):
+class Target(Model):
     """One objective, domain or target of a framework (GCM objective 23, SDG target 10.7…)."""
 
     __tablename__ = "indicators_targets"
@@ -99,7 +99,7 @@ class Target(db.Model):
         return localised_field(self, "label")
 
 
-class Indicator(db.Model):
+class Indicator(Model):
     """An indicator definition, in French and English, loaded from the catalogue files."""
 
     __tablename__ = "indicators_definitions"
@@ -159,7 +159,7 @@ class Indicator(db.Model):
         return bool((self.series or {}).get("participation"))
 
 
-class IndicatorValue(db.Model):
+class IndicatorValue(Model):
     """One observation: an indicator for a country, a period and one combination of
     disaggregations (``breakdown``: ``{"sex": "F"}``; ``{}`` is the total)."""
 
@@ -189,7 +189,7 @@ class IndicatorValue(db.Model):
         return (self.breakdown or {}).get(code, TOTAL)
 
 
-class ReportingStatus(db.Model):
+class ReportingStatus(Model):
     """Where a country stands on an indicator, as its focal point declares it."""
 
     __tablename__ = "indicators_statuses"

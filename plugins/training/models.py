@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crpm_cms.plugin_api import Country, Term, User, db, localised_field, utcnow
+from crpm_cms.plugin_api import Country, Model, Term, User, db, localised_field, utcnow
 
 QUESTION_KINDS = ("text", "choice", "yes_no")
 
@@ -41,7 +41,7 @@ training_target_countries = Table(
 )
 
 
-class Training(db.Model):
+class Training(Model):
     """A collective training, study visit, professional exchange or coaching programme.
 
     ``country_code`` is the country whose focal points manage it (``None``: regional, admins).
@@ -104,7 +104,7 @@ class Training(db.Model):
         return max((s.ends_at for s in self.sessions), default=None)
 
 
-class TrainingSession(db.Model):
+class TrainingSession(Model):
     """One meeting of a training: its times (naive UTC) and the IANA zone they are shown in."""
 
     __tablename__ = "training_sessions"
@@ -123,7 +123,7 @@ class TrainingSession(db.Model):
     training: Mapped[Training] = relationship(back_populates="sessions")
 
 
-class TrainingQuestion(db.Model):
+class TrainingQuestion(Model):
     """An intake question asked when applying: free text, one choice, or yes/no."""
 
     __tablename__ = "training_questions"
@@ -144,7 +144,7 @@ class TrainingQuestion(db.Model):
         return [line.strip() for line in self.choices.splitlines() if line.strip()]
 
 
-class TrainingAttendance(db.Model):
+class TrainingAttendance(Model):
     """Whether one participant was present at one session."""
 
     __tablename__ = "training_attendance"
@@ -161,7 +161,7 @@ class TrainingAttendance(db.Model):
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class TrainingCertificate(db.Model):
+class TrainingCertificate(Model):
     """A certificate of participation; ``code`` is the unguessable key of its public page."""
 
     __tablename__ = "training_certificates"
@@ -180,7 +180,7 @@ class TrainingCertificate(db.Model):
     training: Mapped[Training] = relationship(lazy="joined")
 
 
-class CoachingSlot(db.Model):
+class CoachingSlot(Model):
     """A one-person coaching appointment offered by a coach (one seat in the core service)."""
 
     __tablename__ = "training_coaching_slots"

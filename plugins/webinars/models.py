@@ -8,7 +8,16 @@ from datetime import datetime
 from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crpm_cms.plugin_api import Country, LibraryDocument, Organisation, Term, db, localised, utcnow
+from crpm_cms.plugin_api import (
+    Country,
+    LibraryDocument,
+    Model,
+    Organisation,
+    Term,
+    db,
+    localised,
+    utcnow,
+)
 
 FORMATS = ("online", "in_person", "hybrid")
 STATUSES = ("scheduled", "postponed", "cancelled")
@@ -39,7 +48,7 @@ event_themes = Table(
 )
 
 
-class WebinarEvent(db.Model):
+class WebinarEvent(Model):
     """One webinar, forum or workshop. The wall-clock times typed in ``timezone`` are the truth;
     ``starts_at``/``ends_at`` are their UTC instants, recomputed on every save, for queries."""
 
@@ -96,7 +105,7 @@ class WebinarEvent(db.Model):
         return self.format in ("online", "hybrid")
 
 
-class EventSpeaker(db.Model):
+class EventSpeaker(Model):
     """A speaker; ``gender`` is self-declared and optional, used only for the balance figures."""
 
     __tablename__ = "webinars_speakers"
@@ -112,7 +121,7 @@ class EventSpeaker(db.Model):
     event: Mapped[WebinarEvent] = relationship(back_populates="speakers")
 
 
-class EventMaterial(db.Model):
+class EventMaterial(Model):
     """After the event: a recording link, or slides and reports kept in the library."""
 
     __tablename__ = "webinars_materials"
@@ -131,7 +140,7 @@ class EventMaterial(db.Model):
     document: Mapped[LibraryDocument | None] = relationship(lazy="joined")
 
 
-class FeedToken(db.Model):
+class FeedToken(Model):
     """A member's personal calendar feed: the secret address is derived from ``nonce`` and the
     site's secret key, so nothing usable is stored; a new nonce revokes the old address."""
 
@@ -143,7 +152,7 @@ class FeedToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ViewerZone(db.Model):
+class ViewerZone(Model):
     """The time zone a member chose on the account page (the core user has none)."""
 
     __tablename__ = "webinars_viewer_zones"
@@ -154,7 +163,7 @@ class ViewerZone(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-class ReminderSent(db.Model):
+class ReminderSent(Model):
     """One reminder claimed for one person and one start time: the unique key makes a second
     run (or a concurrent one) skip it; a postponed event gets new reminders."""
 
