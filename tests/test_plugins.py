@@ -1,6 +1,6 @@
 """The plugin system, proved with a throwaway third-party plugin installed with pip.
 
-``tests/plugin_package`` (distribution ``crpm-example-plugin``, plugin ``example``) implements
+``tests/plugin_package`` (distribution ``crpm-all-hooks-plugin``, plugin ``example``) implements
 every hook. CI installs it with ``pip install -e tests/plugin_package``; elsewhere this module is
 skipped when it is missing, except under ``CI=true`` where a missing plugin is an error.
 """
@@ -145,7 +145,7 @@ def assert_example_visible(app: Flask, visitor: FlaskClient, admin: FlaskClient,
 
 def test_the_example_plugin_is_discovered_through_its_entry_point() -> None:
     found = installed_plugins()["example"]
-    assert found.distribution == "crpm-example-plugin"
+    assert found.distribution == "crpm-all-hooks-plugin"
     assert found.entry_point.group == ENTRY_POINT_GROUP
     assert found.entry_point.value == "crpm_example_plugin.plugin"
 
@@ -154,8 +154,8 @@ def test_plugins_list_shows_it_with_its_state(app: Flask) -> None:
     result = cli(app, "plugins", "list")
     assert result.exit_code == 0
     line = next(line for line in result.output.splitlines() if line.startswith("example "))
-    assert line.split() == ["example", "enabled", "crpm-example-plugin",
-                            metadata.version("crpm-example-plugin")]
+    assert line.split() == ["example", "enabled", "crpm-all-hooks-plugin",
+                            metadata.version("crpm-all-hooks-plugin")]
     cli(app, "plugins", "disable", "example")
     assert plugin_state(cli(app, "plugins", "list").output) == "disabled"
 
