@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -29,7 +29,7 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def render_error(error: HTTPException) -> tuple[str | object, int]:
+def render_error(error: HTTPException) -> tuple[str | Response, int]:
     code = error.code or 500
     title, message = MESSAGES.get(code, MESSAGES[500 if code >= 500 else 400])
     if isinstance(error, CSRFError):
@@ -39,7 +39,7 @@ def render_error(error: HTTPException) -> tuple[str | object, int]:
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
-def render_unexpected(error: Exception) -> tuple[str | object, int]:
+def render_unexpected(error: Exception) -> tuple[str | Response, int]:
     if isinstance(error, HTTPException):
         return render_error(error)
     current_app.logger.exception("Unexpected error on %s %s", request.method, request.path)

@@ -1,7 +1,7 @@
 """Flask extensions, created once and bound to each app in ``create_app``."""
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from alembic.config import Config as AlembicConfig
 from flask import current_app
@@ -9,7 +9,7 @@ from flask_babel import Babel, Domain
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
+from flask_migrate import Config, Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -59,9 +59,11 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 @migrate.configure
-def _plugin_version_locations(config: AlembicConfig) -> AlembicConfig:
+def _plugin_version_locations(config: Config) -> Config:
     """One Alembic environment: the core's versions plus a branch folder per loaded plugin."""
+    # Flask-Migrate's Config is an Alembic Config; its stubs cannot say so yet.
+    options = cast(AlembicConfig, config)
     locations = current_app.extensions["crpm_version_locations"]
-    config.set_main_option("path_separator", "os")
-    config.set_main_option("version_locations", os.pathsep.join(locations))
+    options.set_main_option("path_separator", "os")
+    options.set_main_option("version_locations", os.pathsep.join(locations))
     return config

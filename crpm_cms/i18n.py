@@ -31,9 +31,10 @@ def localised_field(record: object, name: str, language: str | None = None) -> s
 
 def language_of(user: object | None) -> str:
     """The language a person reads e-mails in: their preference when the site offers it."""
-    languages = current_app.config["LANGUAGES"]
     chosen = getattr(user, "language", None)
-    return chosen if chosen in languages else current_app.config["DEFAULT_LANGUAGE"]
+    if isinstance(chosen, str) and chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["DEFAULT_LANGUAGE"]
 
 
 def select_locale() -> str:

@@ -69,7 +69,7 @@ class Page:
     has_next: bool
 
 
-def page_of(query: Select, page: int, per_page: int) -> Page:  # type: ignore[type-arg]
+def page_of(query: Select, page: int, per_page: int) -> Page:
     """Rows of ``page``; one more is read to know whether a next page exists."""
     rows = list(db.session.scalars(query.offset((page - 1) * per_page).limit(per_page + 1)))
     return Page(rows[:per_page], page, per_page, len(rows) > per_page)
@@ -79,7 +79,7 @@ def page_links(result: Page) -> dict[str, Any]:
     """``page``, ``per_page`` and the addresses of the next and previous pages (or null)."""
 
     def link(page: int) -> str:
-        arguments = {**request.args.to_dict(), "page": page}
+        arguments: dict[str, Any] = {**request.args.to_dict(), "page": page}
         return url_for(request.endpoint or "api.index", _external=True, **arguments)
 
     return {"page": result.page, "per_page": result.per_page,

@@ -120,7 +120,7 @@ class CleanRequest(Request):
     form_data_parser_class = CleanFormDataParser
 
     @cached_property
-    def args(self) -> MultiDict[str, str]:  # type: ignore[override]
+    def args(self) -> MultiDict[str, str]:
         """Werkzeug's parsing (invalid bytes stay percent-encoded), then the cleaning."""
         pairs = parse_qsl(self.query_string.decode(), keep_blank_values=True,
                           errors="werkzeug.url_quote")

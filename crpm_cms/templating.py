@@ -57,7 +57,7 @@ class PageAssets:
 def page_assets() -> PageAssets:
     if ASSETS_KEY not in g:
         setattr(g, ASSETS_KEY, PageAssets())
-    return getattr(g, ASSETS_KEY)  # type: ignore[no-any-return]
+    return getattr(g, ASSETS_KEY)
 
 
 def asset_tags(parts: list[SlotFragment]) -> Markup:

@@ -68,5 +68,5 @@ def theme_static(filename: str) -> ResponseReturnValue:
 
 def init_app(app: Flask) -> None:
     theme_folder(app, app.config["THEME"])  # fail at start on an unknown theme
-    app.jinja_loader = build_loader(app)  # type: ignore[assignment]
+    app.jinja_loader = build_loader(app)
     app.add_url_rule("/theme/<path:filename>", "theme_static", theme_static)

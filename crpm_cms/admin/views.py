@@ -124,7 +124,7 @@ def user_status(user_id: int) -> ResponseReturnValue:
     form = forms.StatusForm()
     if not form.validate():
         abort(400)
-    action = form.action.data
+    action = form.action.data or ""
     if action == "reinvite" and account.status == "invited":
         send_invitation(account)
         flash(_("The invitation has been sent again to %(email)s.", email=account.email),
@@ -233,7 +233,8 @@ def settings() -> ResponseReturnValue:
         logo = new_site_logo(form)
         if not form.logo.errors:
             save_settings({
-                "site_name": form.site_name.data.strip(), "country": form.country.data or "",
+                "site_name": (form.site_name.data or "").strip(),
+                "country": form.country.data or "",
                 "contact_email": (form.contact_email.data or "").strip(),
                 "registration_mode": form.registration_mode.data, "logo": logo,
             })

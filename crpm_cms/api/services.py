@@ -87,7 +87,7 @@ def visible_document(user: User | None, slug: str) -> LibraryDocument | None:
     return db.session.scalar(visible_documents(user).where(LibraryDocument.slug == slug))
 
 
-def translations(base: Select, model: Any, records: list[Any]) -> dict[int, list[Any]]:  # type: ignore[type-arg]
+def translations(base: Select, model: Any, records: list[Any]) -> dict[int, list[Any]]:
     """For each record, the other records of ``base`` sharing its translation key (one query)."""
     keys = {record.translation_key for record in records if record.translation_key}
     if not keys:
@@ -176,7 +176,8 @@ def content_payload(kind: str, payload: Any) -> ContentData:
     language = check_language(payload.get("language"), errors)
     country = payload.get("country") or None
     if country is not None:
-        country = (check_countries([country], errors, "country") or [None])[0]
+        checked = check_countries([country], errors, "country")
+        country = checked[0] if checked else None
     themes = check_themes(payload.get("themes"), errors)
     document_type = (check_document_type(payload.get("type"), errors)
                      if kind == "publication" else None)

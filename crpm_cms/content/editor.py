@@ -6,6 +6,7 @@ The routes belong to the ``content`` blueprint; the rules they apply live in ``s
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -16,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 
 from crpm_cms.audit.services import history
 from crpm_cms.content import lookups, services
@@ -117,18 +119,19 @@ def build_form(kind: str, item: ContentItem | None, zone: ZoneInfo) -> ContentFo
         del form.remove_cover
     form.translation_of.choices = [(0, "—")] + [
         (item_id, f"{title} ({language})")
-        for item_id, title, language in lookups.translation_choices(kind, item and item.id)]
+        for item_id, title, language in lookups.translation_choices(
+            kind, item.id if item is not None else None)]
     scope = countries_for(current_user, "content.write")
     every_country = [(country.code, country.name) for country in countries()]
     form.country.choices = ([("", _("No country (regional)")), *every_country] if scope is None
                             else [(code, name) for code, name in every_country if code in scope])
     form.themes.choices = theme_choices(lambda term: term.id)
-    form.organisations.choices = [tuple(row) for row in db.session.execute(
+    form.organisations.choices = [(id_, name) for id_, name in db.session.execute(
         select(Organisation.id, Organisation.name).order_by(Organisation.name))]
     return form
 
 
-def optional(form: ContentForm, name: str) -> object:
+def optional(form: ContentForm, name: str) -> Any:
     """A field's value, or None when this kind's form has no such field."""
     return form[name].data if name in form else None
 
@@ -141,20 +144,20 @@ def data_from(form: ContentForm, zone: ZoneInfo) -> services.ContentData:
     return services.ContentData(
         title=form.title.data or "", summary=form.summary.data or "",
         body_html=form.body.data or "", language=form.language.data,
-        country_code=optional(form, "country") or None,  # type: ignore[arg-type]
-        document_type=optional(form, "document_type"),  # type: ignore[arg-type]
-        translation_of=optional(form, "translation_of") or None,  # type: ignore[arg-type]
-        themes=optional(form, "themes") or [],  # type: ignore[arg-type]
-        organisations=optional(form, "organisations") or [],  # type: ignore[arg-type]
+        country_code=optional(form, "country") or None,
+        document_type=optional(form, "document_type"),
+        translation_of=optional(form, "translation_of") or None,
+        themes=optional(form, "themes") or [],
+        organisations=optional(form, "organisations") or [],
         featured=bool(optional(form, "featured")),
         publish_at=_stored(form.publish_at.data, zone),
         expires_at=_stored(form.expires_at.data, zone),
-        cover_alt=optional(form, "cover_alt") or "",  # type: ignore[arg-type]
+        cover_alt=optional(form, "cover_alt") or "",
         remove_cover=bool(optional(form, "remove_cover")),
-        page=optional(form, "page"))  # type: ignore[arg-type]
+        page=optional(form, "page"))
 
 
-def uploaded(form: ContentForm, name: str) -> object:
+def uploaded(form: ContentForm, name: str) -> FileStorage | None:
     upload = optional(form, name)
     return upload if upload and getattr(upload, "filename", "") else None
 
@@ -165,7 +168,7 @@ def store_upload(form: ContentForm, name: str, stored: list[str]) -> str | None:
     if upload is None:
         return None
     try:
-        stored.append(save_image(upload, "content", IMAGE_WIDTH))  # type: ignore[arg-type]
+        stored.append(save_image(upload, "content", IMAGE_WIDTH))
     except InvalidImage:
         field = form[name]
         field.errors = [*field.errors, INVALID_IMAGE]
@@ -184,7 +187,7 @@ def attach_images(form: ContentForm, data: services.ContentData) -> bool:
         return False
     if image:
         figure = Markup('<figure><img src="{}" alt="{}"></figure>').format(
-            url_for("content.cover", name=image), form.image_alt.data.strip())
+            url_for("content.cover", name=image), (form.image_alt.data or "").strip())
         data.body_html = data.body_html + str(figure)
     if cover:
         data.cover_image = cover
@@ -212,9 +215,10 @@ def save(form: ContentForm, kind: str, item: ContentItem | None,
         if item is None:
             item = services.create_item(kind, data, current_user)
         else:
-            services.save_item(item, data, current_user, form.version.data)
+            services.save_item(item, data, current_user, form.version.data or 0)
     except services.StaleVersion as stale:
-        return conflict_page(item.id, stale.refused_revision_id)  # type: ignore[union-attr]
+        assert item is not None, "only saving an existing item can be stale"
+        return conflict_page(item.id, stale.refused_revision_id)
     except services.ContentError as error:
         add_error(form, error)
         return None
@@ -256,11 +260,11 @@ def edit(item_id: int) -> ResponseReturnValue:
 
 def conflict_page(item_id: int, refused_id: int) -> ResponseReturnValue:
     """Both texts side by side; the refused one is already kept as a revision."""
-    item = db.session.get(ContentItem, item_id)
-    refused = versions.revision_of(item, refused_id)  # type: ignore[arg-type]
-    form = RestoreForm(formdata=None, data={"version": item.version})  # type: ignore[union-attr]
+    item = db.get_or_404(ContentItem, item_id)
+    refused = versions.revision_of(item, refused_id)
+    form = RestoreForm(formdata=None, data={"version": item.version})
     return render_template("content/conflict.html", item=item, refused=refused, form=form,
-                           latest_id=versions.latest_revision_id(item)), 409  # type: ignore[arg-type]
+                           latest_id=versions.latest_revision_id(item)), 409
 
 
 # -- workflow ---------------------------------------------------------------------------------
@@ -318,7 +322,7 @@ def restore(item_id: int, revision_id: int) -> ResponseReturnValue:
     if not form.validate():
         abort(400)
     try:
-        version = services.restore_revision(item, revision, current_user, form.version.data)
+        version = services.restore_revision(item, revision, current_user, form.version.data or 0)
     except services.StaleVersion as stale:
         return conflict_page(item_id, stale.refused_revision_id)
     flash(_("The text of version %(old)s is back, as version %(new)s.",

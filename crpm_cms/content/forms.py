@@ -8,7 +8,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -16,6 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from crpm_cms.users.forms import LANGUAGE_CHOICES
 
@@ -36,7 +36,7 @@ def needs_alt(upload_field: FileField, alt_field: StringField) -> None:
 class ContentForm(FlaskForm):
     """One form for news, publications and pages; the view removes what a kind does not use."""
 
-    version = IntegerField(widget=HiddenField.widget, validators=[
+    version = IntegerField(widget=HiddenInput(), validators=[
         InputRequired(message=_l("The form is incomplete; reload the page.")), NumberRange(1)])
     page = SelectField(_l("Page"), choices=list(PAGE_LABELS.items()))
     title = StringField(_l("Title"), validators=[_required, Length(max=255)])
@@ -83,8 +83,7 @@ class ActionForm(FlaskForm):
 
 
 class RestoreForm(FlaskForm):
-    version = IntegerField(widget=HiddenField.widget, validators=[InputRequired(),
-                                                                  NumberRange(1)])
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(1)])
 
 
 class PublicationFilter(FlaskForm):

@@ -3,8 +3,10 @@ editor's dashboard lists. What visitors may list lives in ``queries``."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
-from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, false, or_, select
 
 from crpm_cms.content.models import ContentItem
 from crpm_cms.content.services import editable_by, reviewable_by
@@ -45,7 +47,7 @@ def translation_choices(kind: str, item_id: int | None) -> list[tuple[int, str, 
              .where(ContentItem.kind == kind).order_by(ContentItem.updated_at.desc()).limit(500))
     if item_id is not None:
         query = query.where(ContentItem.id != item_id)
-    return [tuple(row) for row in db.session.execute(query)]  # type: ignore[misc]
+    return [(id_, title, language) for id_, title, language in db.session.execute(query)]
 
 
 def current_translation_of(item: ContentItem) -> int | None:
@@ -61,7 +63,8 @@ def current_translation_of(item: ContentItem) -> int | None:
 DASHBOARD_SIZE = 20
 
 
-def _listed(*conditions: ColumnElement[bool], order: object = None) -> list[ContentItem]:
+def _listed(*conditions: ColumnElement[bool],
+            order: SQLColumnExpression[Any] | None = None) -> list[ContentItem]:
     query = select(ContentItem).where(*conditions)
     query = query.order_by(order if order is not None else ContentItem.updated_at.desc())
     return list(db.session.scalars(query.limit(DASHBOARD_SIZE)))

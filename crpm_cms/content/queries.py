@@ -14,7 +14,7 @@ from crpm_cms.extensions import db
 from crpm_cms.timezones import utcnow
 
 
-def published(kind: str, now: datetime | None = None) -> Select[tuple[ContentItem]]:
+def published(kind: str, now: datetime | None = None) -> Select[ContentItem]:
     """Items of ``kind`` live now: published, scheduled time reached, not expired."""
     return select(ContentItem).where(ContentItem.kind == kind,
                                      ContentItem.live(now or utcnow()))
@@ -25,13 +25,13 @@ def _language() -> str:
     return locale.language if locale is not None else "fr"
 
 
-def current_language_first(query: Select[tuple[ContentItem]]) -> Select[tuple[ContentItem]]:
+def current_language_first(query: Select[ContentItem]) -> Select[ContentItem]:
     """Newest first, items in the visitor's language before the others."""
     return query.order_by(case((ContentItem.language == _language(), 0), else_=1),
                           ContentItem.publish_at.desc(), ContentItem.id.desc())
 
 
-def latest(kind: str, limit: int, featured: bool | None = None) -> Select[tuple[ContentItem]]:
+def latest(kind: str, limit: int, featured: bool | None = None) -> Select[ContentItem]:
     """The ``limit`` newest live items, the visitor's language first.
 
     Sorting every live item by language would read them all; instead the newest ``limit`` of
@@ -81,7 +81,7 @@ class LanguageFirstPage:
         return self.page + 1
 
 
-def language_first_page(query: Select[tuple[ContentItem]], page: int,
+def language_first_page(query: Select[ContentItem], page: int,
                         per_page: int) -> LanguageFirstPage:
     """A page of ``query``, the visitor's language first, newest first on each side.
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, cast
 
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, and_, false, func, or_, select, update
+from sqlalchemy import ColumnElement, CursorResult, and_, false, func, or_, select, update
 
 from crpm_cms.audit.services import record
 from crpm_cms.content.models import PAGE_SLUGS, ContentItem, Revision
@@ -272,12 +273,13 @@ def _store_version(item: ContentItem, values: dict[str, object], user: User, exp
                    action: str, **detail: object) -> int:
     """The one conditional UPDATE: it wins only if nobody saved since ``expected``."""
     item_id = item.id
-    result = db.session.execute(
+    # The ORM answers an UPDATE with a CursorResult; its type says only Result.
+    result = cast(CursorResult[Any], db.session.execute(
         update(ContentItem)
         .where(ContentItem.id == item_id, ContentItem.version == expected)
         .values(**values, version=ContentItem.version + 1)
-        .execution_options(synchronize_session=False))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+        .execution_options(synchronize_session=False)))
+    if result.rowcount != 1:
         refused = _revision(item_id, expected, values, user, refused=True)
         record(user.id, "content.save_refused", "content", item_id, version=expected)
         db.session.commit()
@@ -340,11 +342,11 @@ def apply_action(item: ContentItem, action: str, user: User) -> str:
     if action == "publish":
         values["publish_at"] = func.coalesce(ContentItem.publish_at, now)
     item_id = item.id
-    result = db.session.execute(
+    result = cast(CursorResult[Any], db.session.execute(
         update(ContentItem)
         .where(ContentItem.id == item_id, ContentItem.status.in_(transition.sources))
-        .values(**values).execution_options(synchronize_session=False))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+        .values(**values).execution_options(synchronize_session=False)))
+    if result.rowcount != 1:
         db.session.rollback()
         raise WrongStatus(action)
     record(user.id, f"content.{action}", "content", item_id, status=transition.target)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask import Blueprint, abort, jsonify, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -35,7 +36,7 @@ KIND_LABELS = {"news": _l("News item"), "publication": _l("Publication"), "page"
 
 
 @blueprint.app_template_global()
-def content_url(item: ContentItem, **values: object) -> str:
+def content_url(item: ContentItem, **values: Any) -> str:
     """The public address of an item (a static page: its fixed address)."""
     if item.kind == "page":
         return url_for(PAGE_ENDPOINTS[item.slug.split("-")[0]], **values)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, SQLColumnExpression, func, select
 from sqlalchemy.orm import raiseload
 
 from crpm_cms.content.models import ContentItem
@@ -177,16 +177,17 @@ def _neutral_pages() -> list[SitemapUrl]:
     return [SitemapUrl(page, None, language_variants(page)) for page in pages]
 
 
-def _translations(query: Select, key_column, keys: set[str]) -> dict[str, list]:  # type: ignore[no-untyped-def, type-arg]
+def _translations(query: Select, key_column: SQLColumnExpression[str | None],
+                  keys: set[str]) -> dict[str, list]:
     """Rows of ``query`` sharing one of ``keys``, grouped by translation key (one query)."""
-    grouped: dict[str, list] = {}  # type: ignore[type-arg]
+    grouped: dict[str, list] = {}
     if keys:
         for row in db.session.execute(query.where(key_column.in_(keys))):
             grouped.setdefault(row.translation_key, []).append(row)
     return grouped
 
 
-def _linked_urls(rows: list, siblings: dict[str, list],  # type: ignore[type-arg]
+def _linked_urls(rows: list, siblings: dict[str, list],
                  url: Callable[..., str]) -> list[SitemapUrl]:
     return [SitemapUrl(url(row), row.updated_at,
                        [(other.language, url(other))
@@ -202,13 +203,13 @@ def _content_urls(offset: int, limit: int) -> list[SitemapUrl]:
     return _linked_urls(rows, siblings, lambda row: item_url(row.kind, row.slug, external=True))
 
 
-def _live_columns() -> Select:  # type: ignore[type-arg]
+def _live_columns() -> Select:
     return select(ContentItem.id, ContentItem.kind, ContentItem.slug, ContentItem.language,
                   ContentItem.translation_key, ContentItem.updated_at).where(
         ContentItem.kind.in_(ITEM_ENDPOINTS), ContentItem.live(utcnow()))
 
 
-def _document_columns() -> Select:  # type: ignore[type-arg]
+def _document_columns() -> Select:
     public = visible_documents(None).subquery()
     return select(public.c.id, public.c.slug, public.c.language, public.c.translation_key,
                   public.c.updated_at)
@@ -232,7 +233,7 @@ def _organisation_urls(offset: int, limit: int) -> list[SitemapUrl]:
     return [SitemapUrl(url, updated, language_variants(url)) for url, updated in urls]
 
 
-def _count(query: Select) -> int:  # type: ignore[type-arg]
+def _count(query: Select) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
@@ -16,14 +18,15 @@ ATOM = "application/atom+xml; charset=utf-8"
 XML = "application/xml; charset=utf-8"
 
 
-def conditional(body: str, mimetype: str, last_modified: object = None) -> Response:
+def conditional(body: str, mimetype: str, last_modified: datetime | None = None) -> Response:
     """Answer 304 when the client already holds this exact body (ETag or Last-Modified)."""
     response = Response(body, content_type=mimetype)
     response.add_etag()
     if last_modified is not None:
-        response.last_modified = last_modified  # type: ignore[assignment]
+        response.last_modified = last_modified
     response.headers["Cache-Control"] = "public, max-age=300"
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 def feed_response(feed: services.Feed) -> Response:

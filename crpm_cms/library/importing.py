@@ -57,7 +57,7 @@ def codes(value: str | None, upper: bool = False) -> list[str]:
     return [part.upper() for part in parts] if upper else parts
 
 
-def read_rows(manifest: Path, plan: ImportPlan) -> list[dict[str, str]]:
+def read_rows(manifest: Path, plan: ImportPlan) -> list[dict[str, str | None]]:
     """The manifest's rows as dictionaries, or problems about its header or encoding."""
     try:
         with manifest.open(encoding="utf-8-sig", newline="") as handle:

@@ -10,7 +10,7 @@ from crpm_cms.library.models import LibraryDocument
 from crpm_cms.permissions import can
 
 
-def visible_documents(user: Any) -> Select[tuple[LibraryDocument]]:
+def visible_documents(user: Any) -> Select[LibraryDocument]:
     """Published documents this visitor may see: public ones, plus members-only for members.
 
     Every surface (pages, downloads, lists, feeds, sitemap, API, search) starts from here.

@@ -70,7 +70,9 @@ def index() -> ResponseReturnValue:
     labels = type_labels()
     form.type.choices = [("", _("All types")), *labels.items()]
     form.country.choices = [("", _("All countries"))] + [(c.code, c.name) for c in countries()]
-    form.theme.choices = {None: [("", _("All themes"))]} | theme_choices(lambda t: t.code)
+    # The None group holds options outside any <optgroup>: WTForms takes it, its stubs do not.
+    form.theme.choices = ({None: [("", _("All themes"))]}  # type: ignore[assignment]
+                          | theme_choices(lambda t: t.code))
     form.year.choices = [("", _("All years"))] + [
         (str(year), str(year)) for year in services.available_years(current_user)]
     form.language.choices = [("", _("All languages")), *language_choices()]
@@ -140,7 +142,7 @@ def with_choices(form: DocumentForm) -> DocumentForm:
     form.language.choices = language_choices()
     form.countries.choices = [(c.code, c.name) for c in countries()]
     form.themes.choices = theme_choices(lambda t: t.code)
-    form.organisations.choices = [tuple(row) for row in db.session.execute(
+    form.organisations.choices = [(id_, name) for id_, name in db.session.execute(
         select(Organisation.id, Organisation.name).order_by(Organisation.name))]
     if not form.is_submitted() and not form.language.data:
         form.language.data = services.current_language()

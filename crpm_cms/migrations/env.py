@@ -4,10 +4,13 @@ import logging
 from logging.config import fileConfig
 
 from alembic import context
+from alembic.operations.ops import MigrationScript
+from alembic.runtime.migration import MigrationContext
 from flask import current_app
 
 config = context.config
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
 database = current_app.extensions["migrate"].db
@@ -16,8 +19,11 @@ config.set_main_option(
 )
 
 
-def skip_empty_autogenerate(context, revision, directives):  # noqa: ANN001, ARG001
-    if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+def skip_empty_autogenerate(context: MigrationContext, revision: object,
+                            directives: list[MigrationScript]) -> None:
+    upgrade = directives[0].upgrade_ops
+    autogenerate = getattr(config.cmd_opts, "autogenerate", False)
+    if autogenerate and upgrade is not None and upgrade.is_empty():
         directives[:] = []
         logger.info("No changes in schema detected.")
 

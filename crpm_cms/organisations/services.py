@@ -41,7 +41,7 @@ def unique_slug(name: str, organisation_id: int | None = None) -> str:
         candidate, number = f"{base}-{number}", number + 1
 
 
-def visible_to(user: User | None) -> Select[tuple[Organisation]]:
+def visible_to(user: User | None) -> Select[Organisation]:
     query = select(Organisation)
     if not can(user, "members.area"):
         query = query.where(Organisation.visibility == "public")
@@ -57,7 +57,7 @@ class OrganisationFilters:
 
 
 def filtered(user: User | None, filters: OrganisationFilters,
-             conditions: Sequence[ColumnElement[bool]] = ()) -> Select[tuple[Organisation]]:
+             conditions: Sequence[ColumnElement[bool]] = ()) -> Select[Organisation]:
     """The organisations ``user`` may see that match ``filters`` and plugins' ``conditions``."""
     query = visible_to(user).where(*conditions)
     if filters.country:
@@ -224,7 +224,7 @@ def member_count(organisation: Organisation) -> int:
 # -- themes of many organisations at once (lists, exports, statistics) ------------------------
 
 
-def theme_codes_of(ids: Select[tuple[int]] | Sequence[int]) -> dict[int, list[str]]:
+def theme_codes_of(ids: Select[int] | Sequence[int]) -> dict[int, list[str]]:
     """Theme and GCM objective codes of these organisations, by organisation id; one query."""
     found: dict[int, list[str]] = defaultdict(list)
     for organisation_id, code in db.session.execute(
@@ -236,7 +236,7 @@ def theme_codes_of(ids: Select[tuple[int]] | Sequence[int]) -> dict[int, list[st
     return found
 
 
-def theme_counts(ids: Select[tuple[int]] | Sequence[int]) -> list[tuple[str, str, int]]:
+def theme_counts(ids: Select[int] | Sequence[int]) -> list[tuple[str, str, int]]:
     """``(vocabulary, code, organisations)`` for the themes these organisations work on, in
     the vocabularies' order; one query."""
     rows = db.session.execute(

@@ -30,7 +30,9 @@ def index() -> ResponseReturnValue:
     form.country.choices = [("", _("All countries"))] + [(c.code, c.name) for c in countries()]
     kinds = organisation_kind_labels()
     form.kind.choices = [("", _("All kinds")), *kinds.items()]
-    form.theme.choices = {None: [("", _("All themes"))]} | theme_choices(lambda t: t.code)
+    # The None group holds options outside any <optgroup>: WTForms takes it, its stubs do not.
+    form.theme.choices = ({None: [("", _("All themes"))]}  # type: ignore[assignment]
+                          | theme_choices(lambda t: t.code))
     filters = services.OrganisationFilters(
         country=form.country.data or None, kind=form.kind.data or None,
         theme=form.theme.data or None, q=(form.q.data or "").strip()[:100] or None)
@@ -84,7 +86,7 @@ def build_form(organisation: Organisation | None) -> OrganisationForm:
     others = select(Organisation.id, Organisation.name).order_by(Organisation.name)
     if organisation is not None:
         others = others.where(Organisation.id != organisation.id)
-    form.parent.choices = [(0, "—")] + [tuple(row) for row in db.session.execute(others)]
+    form.parent.choices = [(0, "—")] + [(id_, name) for id_, name in db.session.execute(others)]
     return form
 
 
@@ -130,7 +132,7 @@ def store_logo(form: OrganisationForm) -> str | None:
 
 def data_from(form: OrganisationForm) -> services.OrganisationData:
     return services.OrganisationData(
-        name=form.name.data.strip(), kind=form.kind.data, country_code=form.country.data,
+        name=(form.name.data or "").strip(), kind=form.kind.data, country_code=form.country.data,
         acronym=(form.acronym.data or "").strip() or None,
         description_fr=form.description_fr.data or "",
         description_en=form.description_en.data or "",

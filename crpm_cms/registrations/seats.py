@@ -15,10 +15,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import CursorResult, Update, and_, or_, select, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import lazyload
 
@@ -114,9 +114,11 @@ def lock_activity(work: Work, activity_id: int) -> RegistrationActivity:
     return activity
 
 
-def _changed(statement: object) -> bool:
-    result = db.session.execute(statement.execution_options(synchronize_session=False))  # type: ignore[attr-defined]
-    return result.rowcount == 1  # type: ignore[attr-defined]
+def _changed(statement: Update) -> bool:
+    # The ORM answers an UPDATE with a CursorResult; its type says only Result.
+    result = cast(CursorResult[Any], db.session.execute(
+        statement.execution_options(synchronize_session=False)))
+    return result.rowcount == 1
 
 
 def _matching_quotas(activity_id: int, country: str | None, sex: str | None) -> list[int]:
@@ -188,12 +190,12 @@ def move(work: Work, activity: RegistrationActivity, registration: Registration,
          to_state: str, actor_id: int | None, note: str = "", **values: object) -> None:
     """Change the state with a conditional UPDATE (it must still be the state we read)."""
     from_state = registration.state
-    result = db.session.execute(
+    result = cast(CursorResult[Any], db.session.execute(
         update(Registration)
         .where(Registration.id == registration.id, Registration.state == from_state)
         .values(state=to_state, updated_at=work.now,
-                offer_expires_at=offer_expiry(activity, to_state, work.now), **values))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+                offer_expires_at=offer_expiry(activity, to_state, work.now), **values)))
+    if result.rowcount != 1:
         raise RegistrationError(_("This registration changed meanwhile; please try again."))
     record(work, activity, registration, action, from_state, actor_id, note)
 

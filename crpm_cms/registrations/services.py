@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, inspect, select
 
-from crpm_cms.extensions import db
+from crpm_cms.extensions import Model, db
 from crpm_cms.registrations import seats
 from crpm_cms.registrations.models import (
     Registration,
@@ -142,9 +143,11 @@ def delete_activity(owner: str, external_id: int) -> None:
 # -- registering and applying ---------------------------------------------------------------------
 
 
-def _row_id(instance: RegistrationActivity | Registration) -> int:
+def _row_id(instance: Model) -> int:
     """The primary key without reloading the object (which fails if its row was deleted)."""
-    return inspect(instance).identity[0]
+    identity = inspect(instance).identity
+    assert identity is not None, "only a stored row has a primary key"
+    return identity[0]
 
 
 def _load(activity_id: int, user_id: int) -> Registration | None:
@@ -159,9 +162,9 @@ def _enter(work: seats.Work, activity: RegistrationActivity, user: User, action:
     """A new or renewed registration (``register`` or ``apply``): fresh snapshots of country and
     sex, back to the end of the queue; an active registration is returned unchanged."""
     registration = _load(activity.id, user.id)
+    if registration is not None and registration.state not in TRANSITIONS[action]:
+        return registration  # already active: idempotent
     from_state = NEW if registration is None else registration.state
-    if from_state not in TRANSITIONS[action]:
-        return registration  # type: ignore[return-value]  # already active: idempotent
     to_state = TRANSITIONS[action][from_state]
     if holds_seat(to_state) and seats.take_seat(activity.id, user.country_code, user.gender):
         to_state = "waitlisted"
@@ -292,8 +295,8 @@ def expire_offers(now: datetime | None = None) -> int:
         by_activity.setdefault(activity_id, []).append(registration_id)
     expired = 0
     for activity_id, registration_ids in by_activity.items():
-        expired += seats.run(lambda work, a=activity_id, r=registration_ids: _expire(work, a, r),
-                             now=moment)
+        expired += seats.run(partial(_expire, activity_id=activity_id,
+                                     registration_ids=registration_ids), now=moment)
     return expired
 
 

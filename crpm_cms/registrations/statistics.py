@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from crpm_cms.extensions import db
 from crpm_cms.organisations.models import Organisation
@@ -27,13 +27,13 @@ _COLUMNS = {"country": Registration.country_code, "sex": Registration.sex,
 Cell = tuple[str, ...]
 
 
-def _when(starts_on: date | None, changed: object) -> date:
+def _when(starts_on: date | None, changed: str | date) -> date:
     """The date a participation counts for: the activity's date, else the last state change."""
     if starts_on is not None:
         return starts_on
     if isinstance(changed, str):  # SQLite's date() answers text
         return date.fromisoformat(changed)
-    return changed.date() if isinstance(changed, datetime) else changed  # type: ignore[return-value]
+    return changed.date() if isinstance(changed, datetime) else changed
 
 
 def _key(by: tuple[str, ...], values: dict[str, object], when: date) -> Cell:
@@ -47,13 +47,14 @@ def _count(owner: str | None, external_ids: Iterable[int] | None, states: Iterab
     """Counts per cell, grouped by the database per day so only small rows travel."""
     grouped = [name for name in by if name in _COLUMNS]
     changed = func.date(Registration.updated_at)
-    query = (select(*(_COLUMNS[name] for name in grouped), RegistrationActivity.starts_on,
-                    changed, func.count())
-             .join(RegistrationActivity, Registration.activity_id == RegistrationActivity.id)
-             .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
-             .where(Registration.state.in_(list(states)))
-             .group_by(*(_COLUMNS[name] for name in grouped), RegistrationActivity.starts_on,
-                       changed))
+    # One column per grouped dimension, so the rows' types are known only at run time.
+    query: Select = (
+        select(*(_COLUMNS[name] for name in grouped), RegistrationActivity.starts_on, changed,
+               func.count())
+        .join(RegistrationActivity, Registration.activity_id == RegistrationActivity.id)
+        .outerjoin(Organisation, Registration.organisation_id == Organisation.id)
+        .where(Registration.state.in_(list(states)))
+        .group_by(*(_COLUMNS[name] for name in grouped), RegistrationActivity.starts_on, changed))
     if owner is not None:
         query = query.where(RegistrationActivity.owner == owner)
     if external_ids is not None:

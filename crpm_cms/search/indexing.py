@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 def sources() -> dict[str, tuple[str, SearchSource]]:
     """``kind → (owner, source)`` of every loaded plugin's search sources (the core's too)."""
-    return current_app.extensions["crpm_search_sources"]  # type: ignore[no-any-return]
+    return current_app.extensions["crpm_search_sources"]
 
 
 def backend() -> SearchBackend:

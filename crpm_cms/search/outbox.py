@@ -14,7 +14,7 @@ from itertools import chain
 from typing import Any
 
 from flask import g, has_app_context
-from sqlalchemy import event, insert, inspect, select
+from sqlalchemy import Delete, Update, event, insert, inspect, select
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from crpm_cms.extensions import db
@@ -79,7 +79,7 @@ def _write(session: Session, changes: set[tuple[str, str]]) -> None:
     if not changes:
         return
     now = utcnow()
-    session.connection().execute(insert(SearchChange.__table__), [
+    session.connection().execute(insert(SearchChange), [
         {"kind": kind, "key": key, "created_at": now} for kind, key in sorted(changes)])
     _mark_pending()
 
@@ -106,17 +106,18 @@ def _statement_columns(statement: Any) -> set[str]:
 def _bulk_statement(state: ORMExecuteState) -> None:
     """``update(Model)`` and ``delete(Model)`` statements bypass the unit of work: record the
     rows they target (read just before) so they reach the outbox too."""
-    if not (state.is_update or state.is_delete) or state.bind_mapper is None:
+    statement = state.statement
+    if not isinstance(statement, Update | Delete) or state.bind_mapper is None:
         return
     model = state.bind_mapper.class_
     watched = _watched_class(model)
     if watched is None:
         return
-    if state.is_update and _statement_columns(state.statement) <= watched.ignore:
+    if isinstance(statement, Update) and _statement_columns(statement) <= watched.ignore:
         return
     query = select(model)
-    if state.statement.whereclause is not None:
-        query = query.where(state.statement.whereclause)
+    if statement.whereclause is not None:
+        query = query.where(statement.whereclause)
     targets = state.session.execute(query, execution_options={"autoflush": False}).scalars()
     _write(state.session, {(watched.kind(row), watched.key(row)) for row in targets})
 

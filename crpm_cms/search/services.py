@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g
+from flask import Response, g
+from flask.sansio.app import App
 from sqlalchemy import select
 
 from crpm_cms.config import ConfigError
@@ -173,7 +174,7 @@ def collect_sources(answers: list[tuple[str, list[SearchSource]]],
     return kinds
 
 
-def make_backend(app: Flask) -> Any:
+def make_backend(app: App) -> Any:
     if app.config["SEARCH_BACKEND"] == "postgres":
         if not str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("postgresql"):
             raise ConfigError("SEARCH_BACKEND (CRPM_SEARCH_BACKEND) is 'postgres' but "
@@ -201,7 +202,7 @@ def _apply_at_teardown(error: BaseException | None) -> None:
         apply_quietly()
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: App) -> None:
     app.extensions["crpm_search"] = make_backend(app)
     plugins = app.extensions["crpm_plugins"]
     app.extensions["crpm_search_sources"] = collect_sources(

@@ -31,9 +31,8 @@ def home() -> str:
     featured = db.session.scalars(
         latest("publication", 4, featured=True).options(*HOME_CARD)).all()
     visible = organisations.visible_to(current_user).subquery()
-    counts = dict(db.session.execute(
-        select(visible.c.country_code, func.count()).group_by(visible.c.country_code)
-    ).all())
+    counts = {code: count for code, count in db.session.execute(
+        select(visible.c.country_code, func.count()).group_by(visible.c.country_code))}
     countries = sorted(db.session.scalars(select(Country)), key=lambda country: country.name)
     recent = db.session.scalars(
         organisations.visible_to(current_user).order_by(Organisation.created_at.desc(),

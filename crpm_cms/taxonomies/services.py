@@ -57,10 +57,10 @@ def term_label(vocabulary: str, code: str) -> str:
     return term.label if term else code
 
 
-def theme_choices(value: Callable[[Term], object]) -> dict[str | None, list[tuple]]:
+def theme_choices(value: Callable[[Term], object]) -> dict[str, list[tuple[object, str]]]:
     """Theme terms grouped by vocabulary, for ``<optgroup>``s; ``value`` picks the option value."""
     groups = {"theme": _("Themes"), "gcm_objective": _("Global Compact for Migration objectives")}
-    choices: dict[str | None, list[tuple]] = {groups[v]: [] for v in THEME_VOCABULARIES}
+    choices: dict[str, list[tuple[object, str]]] = {groups[v]: [] for v in THEME_VOCABULARIES}
     for term in terms(*THEME_VOCABULARIES):
         label = f"{term.code}. {term.label}" if term.vocabulary == "gcm_objective" else term.label
         choices[groups[term.vocabulary]].append((value(term), label))

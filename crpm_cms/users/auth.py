@@ -35,7 +35,7 @@ def load_user(user_id: str) -> User | None:
 def visitor() -> User | None:
     """The signed-in person, or ``None`` for an anonymous visitor: what the services take."""
     if current_user and current_user.is_authenticated:
-        return current_user._get_current_object()  # type: ignore[no-any-return]
+        return current_user._get_current_object()
     return None
 
 

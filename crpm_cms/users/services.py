@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -11,7 +12,7 @@ from flask import current_app, session
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select
+from sqlalchemy import CursorResult, delete, func, select
 
 from crpm_cms.events import emit
 from crpm_cms.extensions import db
@@ -152,12 +153,9 @@ def set_roles(user: User, assignments: list[tuple[str, str | None]]) -> None:
             continue
         clean.append(RoleAssignment(role=role,
                                     country_code=country if role in SCOPED_ROLES else None))
-    if user.has_role("admin") and not any(a.role == "admin" for a in clean):
-        admins = db.session.scalar(
-            select(func.count()).select_from(RoleAssignment).where(RoleAssignment.role == "admin")
-        )
-        if admins <= 1:
-            raise AccountError("last_admin")
+    admin_leaves = user.has_role("admin") and not any(a.role == "admin" for a in clean)
+    if admin_leaves and _admin_count() <= 1:
+        raise AccountError("last_admin")
     user.roles = clean
     db.session.commit()
 
@@ -237,9 +235,10 @@ def create_api_token(user: User, name: str) -> NewToken:
 
 
 def revoke_api_token(user: User, token_id: int) -> bool:
-    result = db.session.execute(
+    # The ORM answers an UPDATE or DELETE with a CursorResult; its type says only Result.
+    result = cast(CursorResult[Any], db.session.execute(
         delete(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
-    )
+    ))
     db.session.commit()
     return bool(result.rowcount)
 
@@ -247,14 +246,17 @@ def revoke_api_token(user: User, token_id: int) -> bool:
 # -- leaving -------------------------------------------------------------------------------------
 
 
+def _admin_count() -> int:
+    """How many accounts hold the admin role: the last one may neither leave nor lose it."""
+    return db.session.execute(
+        select(func.count()).select_from(RoleAssignment).where(RoleAssignment.role == "admin")
+    ).scalar_one()
+
+
 def delete_account(user: User) -> None:
     """Remove personal data; content the user wrote stays, credited to an anonymous name."""
-    if user.has_role("admin"):
-        admins = db.session.scalar(
-            select(func.count()).select_from(RoleAssignment).where(RoleAssignment.role == "admin")
-        )
-        if admins <= 1:
-            raise AccountError("last_admin")
+    if user.has_role("admin") and _admin_count() <= 1:
+        raise AccountError("last_admin")
     user_id = user.id
     user.email = f"deleted-{user_id}-{secrets.token_hex(4)}@invalid"
     user.display_name = DELETED_NAME

@@ -104,7 +104,8 @@ def compile_query(query: UserQuery) -> tuple[str, str]:
         for i, (_, function) in enumerate(parts))
     row = db.session.execute(text(f"SELECT {selects}"),
                              {f"p{i}": value for i, (value, _) in enumerate(parts)}).one()
-    clauses, highlights = [], []
+    clauses: list[str] = []
+    highlights: list[str] = []
     for i, (value, _) in enumerate(parts):
         # Stop words are the Python analysis' (the same for both backends): PostgreSQL's French
         # list lacks "les", for one.

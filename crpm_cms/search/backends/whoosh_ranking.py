@@ -85,11 +85,16 @@ def ranked(segments: Segments, request: SearchRequest, found: int, count: int) -
 def _newest(segments: Segments, found: int, count: int) -> list[int]:
     best: list[tuple[int, int]] = []
     for reader, offset in segments.leaves:
-        dates = CACHE.remember((reader.segment().segment_id(), "published", "column"),
-                               lambda reader=reader: reader.column_reader("published").load())
+        dates = _published_dates(reader)
         local = members((found >> offset) & ((1 << reader.doc_count_all()) - 1))
         best = heapq.nlargest(count, [*best, *((dates[n], n + offset) for n in local)])
     return [number for _, number in best]
+
+
+def _published_dates(reader: IndexReader) -> Any:
+    """The ``published`` column of a segment, read once and kept while the segment lives."""
+    return CACHE.remember((reader.segment().segment_id(), "published", "column"),
+                          lambda: reader.column_reader("published").load())
 
 
 def hits(segments: Segments, query: UserQuery, numbers: list[int]) -> list[SearchHit]:
