@@ -80,11 +80,11 @@ def export_rows(user: User | None, filters: MapFilters) -> Iterator[list[Any]]:
             "id": organisation.id, "url": url(organisation.slug),
             "last_verified": profile.last_verified_on if profile else None,
         }
-        for place in places.get(organisation.id) or [None]:
-            located = {} if place is None else {
-                "city": place.city, "region": place.region, "latitude": place.latitude,
-                "longitude": place.longitude, "precision": place.precision}
-            row = common | located
+        located = [{"city": place.city, "region": place.region, "latitude": place.latitude,
+                    "longitude": place.longitude, "precision": place.precision}
+                   for place in places.get(organisation.id, [])]
+        for where in located or [{}]:
+            row = common | where
             yield [row.get(column, "") for column in EXPORT_COLUMNS]
 
 

@@ -115,9 +115,9 @@ class ProfileFields:
                                     validators=[Optional(), Length(max=120)])
 
     def profile_data(self) -> ProfileData:
-        return ProfileData(list(self.target_groups.data or []),  # type: ignore[attr-defined]
-                           self.gender_focus.data or "none",  # type: ignore[attr-defined]
-                           languages(self.working_languages.data))  # type: ignore[attr-defined]
+        return ProfileData(list(self.target_groups.data or []),
+                           self.gender_focus.data or "none",
+                           languages(self.working_languages.data))
 
 
 class ProposalForm(ProfileFields, FlaskForm):

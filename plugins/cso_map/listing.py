@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 
 from crpm_cms.plugin_api import Organisation, OrganisationIdentifier, db
 
-Ids = Select[tuple[int]]
+Ids = Select[int]
 
 
 class MappedPlace(NamedTuple):
@@ -59,7 +59,7 @@ class ListedOrganisation(NamedTuple):
 
 def listed_organisations(ids: Ids) -> list[ListedOrganisation]:
     """The organisations, by name, with the columns the downloads show."""
-    return [ListedOrganisation(*row) for row in db.session.execute(
+    return [ListedOrganisation._make(row) for row in db.session.execute(
         select(Organisation.id, Organisation.slug, Organisation.name, Organisation.acronym,
                Organisation.kind, Organisation.country_code, Organisation.website,
                Organisation.email, Organisation.description_fr, Organisation.parent_id)

@@ -35,9 +35,9 @@ def _fill_place(subform: PlaceForm, place: place_rules.Place) -> None:
 def _fill_profile(form: ProfileFields, organisation_id: int) -> None:
     profile = place_rules.profile_of(organisation_id)
     if profile is not None:
-        form.target_groups.data = profile.target_group_codes  # type: ignore[attr-defined]
-        form.gender_focus.data = profile.gender_focus  # type: ignore[attr-defined]
-        form.working_languages.data = ";".join(profile.language_codes)  # type: ignore[attr-defined]
+        form.target_groups.data = profile.target_group_codes
+        form.gender_focus.data = profile.gender_focus
+        form.working_languages.data = ";".join(profile.language_codes)
 
 
 def fill_proposal_form(form: ProposalForm, organisation: Organisation) -> None:
@@ -57,7 +57,7 @@ def proposal_data(form: ProposalForm) -> ProposalData:
     place = None if form.place.form.is_empty() else form.place.form.place_data(form.country.data)
     profile = form.profile_data()
     return ProposalData(
-        name=form.name.data.strip(), kind=form.kind.data, country=form.country.data,
+        name=(form.name.data or "").strip(), kind=form.kind.data, country=form.country.data,
         acronym=(form.acronym.data or "").strip(), website=(form.website.data or "").strip(),
         email=(form.email.data or "").strip(), description_fr=form.description_fr.data or "",
         themes=list(form.themes.data or []), place=place.as_dict() if place else None,

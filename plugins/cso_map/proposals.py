@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from crpm_plugins.cso_map import places as place_rules
 from crpm_plugins.cso_map import search
@@ -18,7 +18,7 @@ from crpm_plugins.cso_map.models import Proposal
 from crpm_plugins.cso_map.places import PlaceData, ProfileData
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 
 from crpm_cms.plugin_api import (
     THEME_VOCABULARIES,
@@ -109,11 +109,12 @@ def recent_decisions(user: User | None, limit: int = 20) -> list[Proposal]:
 
 def _claim(proposal: Proposal, status: str, moderator: User, message: str) -> None:
     """Mark the proposal decided, unless someone else decided it first."""
-    claimed = db.session.execute(
+    # The ORM answers an UPDATE with a CursorResult; its type says only Result.
+    claimed = cast(CursorResult[Any], db.session.execute(
         update(Proposal).where(Proposal.id == proposal.id, Proposal.status == "pending")
         .values(status=status, decision_message=message.strip(), decided_by_id=moderator.id,
-                decided_at=datetime.now(UTC).replace(tzinfo=None)))
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                decided_at=datetime.now(UTC).replace(tzinfo=None))))
+    if claimed.rowcount != 1:
         db.session.rollback()
         raise ProposalError(_("This proposal has already been decided."))
 

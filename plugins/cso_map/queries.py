@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 
 from crpm_plugins.cso_map.models import Place, Profile, ProfileTargetGroup
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, func, select
 
 from crpm_cms.plugin_api import Organisation, User, db, organisations
 
@@ -59,12 +59,12 @@ def map_conditions(filters: MapFilters) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def matching(user: User | None, filters: MapFilters) -> Select[tuple[Organisation]]:
+def matching(user: User | None, filters: MapFilters) -> Select[Organisation]:
     """The organisations ``user`` may see that match every filter."""
     return organisations.filtered(user, filters.core(), map_conditions(filters))
 
 
-def matching_ids(user: User | None, filters: MapFilters) -> Select[tuple[int]]:
+def matching_ids(user: User | None, filters: MapFilters) -> Select[int]:
     """Ids of ``matching``, as a subquery that never correlates with an outer ``organisations``."""
     return matching(user, filters).with_only_columns(Organisation.id).correlate(None)
 
@@ -100,7 +100,7 @@ def places_by_organisation(ids: list[int]) -> dict[int, list[Place]]:
     return found
 
 
-def profiles_by_organisation(ids: list[int] | Select[tuple[int]]) -> dict[int, Profile]:
+def profiles_by_organisation(ids: list[int] | Select[int]) -> dict[int, Profile]:
     return {profile.organisation_id: profile for profile in
             db.session.scalars(select(Profile).where(Profile.organisation_id.in_(ids)))}
 
@@ -118,7 +118,7 @@ class Statistics:
     by_gender_focus: list[tuple[str, int]]
 
 
-def _counts(column: ColumnElement, ids: Select[tuple[int]],
+def _counts(column: SQLColumnExpression[str], ids: Select[int],
             joined: type[Profile] | None = None) -> list[tuple[str, int]]:
     query = select(column, func.count()).where(
         (joined.organisation_id if joined else Organisation.id).in_(ids)).group_by(column)

@@ -49,7 +49,9 @@ def filter_form() -> MapFilterForm:
     form = MapFilterForm(formdata=request.args)
     form.country.choices = [("", _("All countries"))] + [(c.code, c.name) for c in countries()]
     form.kind.choices = [("", _("All kinds")), *kind_labels().items()]
-    form.theme.choices = {None: [("", _("All themes"))]} | theme_choices(lambda t: t.code)
+    # The None group holds options outside any <optgroup>: WTForms takes it, its stubs do not.
+    form.theme.choices = ({None: [("", _("All themes"))]}  # type: ignore[assignment]
+                          | theme_choices(lambda t: t.code))
     form.target_group.choices = [("", _("All target groups")),
                                  *target_group_labels().items()]
     form.gender_focus.choices = [("", _("Any gender focus")),

@@ -71,8 +71,12 @@ def item_cells(indicator: Indicator, item: Any) -> dict[str, Any]:
     """A JSON value as the cells the checker reads; the breakdown's missing keys are totals."""
     if not isinstance(item, dict):
         return {"value": None}
-    breakdown = item.get("breakdown") if isinstance(item.get("breakdown"), dict) else {}
-    evidence = item.get("evidence") if isinstance(item.get("evidence"), list) else []
+    breakdown = item.get("breakdown")
+    if not isinstance(breakdown, dict):
+        breakdown = {}
+    evidence = item.get("evidence")
+    if not isinstance(evidence, list):
+        evidence = []
     cells = {name: item.get(name) for name in ("country", "period", "value", "notes", "source")}
     cells["evidence"] = "\n".join(
         f"{link.get('title', '')} | {link.get('url', '')}" for link in evidence

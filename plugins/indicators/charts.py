@@ -9,7 +9,7 @@ black and white and for people who do not see colours.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 WIDTH, HEIGHT = 560, 300
@@ -27,7 +27,7 @@ class SeriesData:
     """A named series: its value for each category (``None`` where nothing was entered)."""
 
     name: str
-    values: dict[str, float | None]
+    values: Mapping[str, float | None]
 
 
 @dataclass(frozen=True)

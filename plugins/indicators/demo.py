@@ -22,9 +22,14 @@ PERCENTAGES = {"CRPM-02": (38.0, -0.04), "CRPM-08": (9.6, 0.02), "CRPM-12": (27.
 SOURCE = "Données de démonstration"
 
 
+def _split_by_sex(code: str) -> bool:
+    indicator = services.indicator_by_code(code)
+    return indicator is not None and "sex" in (indicator.disaggregations or [])
+
+
 def number_entries(code: str, rng: random.Random) -> list[Observation]:
     base, women, growth = NUMBERS[code]
-    sexed = "sex" in services.indicator_by_code(code).disaggregations  # type: ignore[union-attr]
+    sexed = _split_by_sex(code)
     entries = []
     for rank, country in enumerate(COUNTRIES[:6]):
         scale = base * (1 - rank * 0.12) * rng.uniform(0.8, 1.2)
@@ -42,7 +47,7 @@ def number_entries(code: str, rng: random.Random) -> list[Observation]:
 
 def percentage_entries(code: str, rng: random.Random) -> list[Observation]:
     level, trend = PERCENTAGES[code]
-    sexed = "sex" in services.indicator_by_code(code).disaggregations  # type: ignore[union-attr]
+    sexed = _split_by_sex(code)
     entries = []
     for country in COUNTRIES[:5]:
         start = level * rng.uniform(0.6, 1.4)

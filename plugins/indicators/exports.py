@@ -163,7 +163,7 @@ def xlsx_template(indicator: Indicator, values: Sequence[IndicatorValue],
     fields = file_columns(indicator, with_units=False)
     titles = column_titles(indicator)
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.title = "Values"
     sheet.append([titles[field] for field in fields])
     sheet.freeze_panes = "A2"

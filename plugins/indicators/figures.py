@@ -168,7 +168,9 @@ def gender_figure(indicator: Indicator, observations: Sequence[Observation],
     fmt = formatter(indicator)
     chosen = [o for o in observations if selection.matches(o, free=SEX)]
     names = {code: country.name for code, country in country_map().items()}
-    women, men, total, rows = {}, {}, {}, []
+    women: dict[str, float] = {}
+    men: dict[str, float] = {}
+    rows: list[tuple[str, list[str]]] = []
     for code, name in names.items():
         mine = {(o.period, o.dimension(SEX)): o for o in chosen if o.country_code == code}
         both = [o.period for o in chosen if o.country_code == code
@@ -178,16 +180,14 @@ def gender_figure(indicator: Indicator, observations: Sequence[Observation],
         period = max(both, key=lambda p: (mine[(p, WOMEN)].year, p))
         # the chart's axis shows the ISO code (short), the table the name and the period
         women[code], men[code] = mine[(period, WOMEN)].value, mine[(period, MEN)].value
-        total[code] = mine[(period, TOTAL)].value if (period, TOTAL) in mine else None
+        total = mine[(period, TOTAL)].value if (period, TOTAL) in mine else None
         rows.append((f"{name} ({period})", [
-            fmt(women[code]), fmt(men[code]),
-            fmt(total[code]) if total[code] is not None else "—",
+            fmt(women[code]), fmt(men[code]), fmt(total) if total is not None else "—",
             fmt(women[code] - men[code])]))
     if not rows:
         return None
-    sexes = dimensions()[SEX]
-    series = [SeriesData(sexes.value(WOMEN).label, women),  # type: ignore[union-attr]
-              SeriesData(sexes.value(MEN).label, men)]  # type: ignore[union-attr]
+    labels = {value.code: value.label for value in dimensions()[SEX].values}
+    series = [SeriesData(labels[WOMEN], women), SeriesData(labels[MEN], men)]
     title = _("Women and men: %(indicator)s", indicator=indicator.name)
     chart = bar_chart(title, _("Bar chart comparing women and men in %(count)s countries, "
                                "latest period with both values; the table below gives every "

@@ -66,7 +66,7 @@ def country_map() -> dict[str, Country]:
     request: every table and chart of a page asks for them)."""
     cache_key = f"indicators_countries_{get_locale()}"
     if has_request_context() and cache_key in g:
-        return g.get(cache_key)  # type: ignore[no-any-return]
+        return g.get(cache_key)
     countries = sorted(db.session.scalars(select(Country)), key=lambda country: country.name)
     found = {country.code: country for country in countries}
     if has_request_context():

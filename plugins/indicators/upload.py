@@ -82,6 +82,9 @@ def xlsx_rows(data: bytes) -> Iterator[list[Any]]:
         raise FileRefused(_("This file is not a readable XLSX workbook (%(error)s).",
                             error=str(error)[:80])) from None
     sheet = workbook[VALUES_SHEET] if VALUES_SHEET in workbook.sheetnames else workbook.active
+    if sheet is None:  # no sheet at all: no rows, so read_rows calls the file empty
+        workbook.close()
+        return
     try:
         for row in sheet.iter_rows():
             yield [Formula(str(cell.value)) if cell.data_type == "f" else cell.value
@@ -118,7 +121,7 @@ def read_rows(indicator: Indicator, data: bytes, plan: Plan
     if header is None or is_blank(header):
         raise FileRefused(_("The file is empty: the first row must name the columns."))
     columns = map_header(indicator, header, spreadsheet, plan)
-    rows = []
+    rows: list[tuple[int, dict[str, Any]]] = []
     for number, row in enumerate(source, start=2):
         if is_blank(row):
             continue

@@ -192,7 +192,7 @@ def review_list(training: Training, user: User, state: str | None = None,
             continue
         rows.append(Application(
             registration, waiting if registration.state == "waitlisted" else None, country,
-            organisations.get(registration.organisation_id),
+            organisations.get(registration.organisation_id or 0),
             answer_rows(training, registration)))
     return rows
 

@@ -69,10 +69,12 @@ def coaching_create() -> ResponseReturnValue:
             form.country.errors = [_("You cannot manage trainings of this country.")]
         else:
             zone = form.timezone.data
+            starts, ends = form.starts.data, form.ends.data
+            assert starts is not None and ends is not None, "both are required"
             try:
                 slot = coaching.create_slot(
-                    coach, form.topic.data or "", to_utc(form.starts.data, zone),
-                    to_utc(form.ends.data, zone), zone, place=form.place.data or "",
+                    coach, form.topic.data or "", to_utc(starts, zone),
+                    to_utc(ends, zone), zone, place=form.place.data or "",
                     online=form.online.data, language=form.language.data,
                     country_code=country, actor=current_user)
             except services.TrainingError as error:

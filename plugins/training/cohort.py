@@ -4,13 +4,14 @@ organisation kind and sex, for the review screen."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from crpm_plugins.training.applications import applicant_country, organisations_of
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from crpm_cms.plugin_api import Registration, countries, registrations, terms
+from crpm_cms.plugin_api import Organisation, Registration, countries, registrations, terms
 
 SEX_LABELS = {"woman": _l("Women"), "man": _l("Men"), "other": _l("Other"),
               "undisclosed": _l("Not disclosed")}
@@ -33,8 +34,8 @@ class Balance:
     rows: list[BalanceRow]
 
 
-def _keys(registration: Registration, kinds: dict[int, str | None],
-          organisations: dict) -> dict[str, str | None]:  # type: ignore[type-arg]
+def _keys(registration: Registration, kinds: Mapping[int, str | None],
+          organisations: dict[int, Organisation]) -> dict[str, str | None]:
     return {"country": applicant_country(registration, organisations),
             "organisation_kind": kinds.get(registration.organisation_id or 0),
             "sex": registration.sex}

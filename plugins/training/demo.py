@@ -60,7 +60,7 @@ DEMO = [
 ]
 
 
-def _training(entry: tuple, now: datetime) -> Training:  # type: ignore[type-arg]
+def _training(entry: tuple, now: datetime) -> Training:
     (kind, country, zone, titles, descriptions, objectives, capacity, quotas, themes,
      sessions, questions) = entry
     existing = db.session.scalar(select(Training).where(Training.title_fr == titles[0]))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from crpm_plugins.training.models import QUESTION_KINDS, Training
 from flask_babel import lazy_gettext as _l
@@ -91,8 +93,9 @@ class TrainingForm(FlaskForm):
             raise ValidationError(_l("Applications must close after they open."))
 
 
-def country_quotas(text: str, choices: list) -> dict[str, int]:  # type: ignore[type-arg]
-    """``"SN=5, CI=4"`` as ``{"SN": 5, "CI": 4}``; a wrong item is a form error."""
+def country_quotas(text: str, choices: Iterable[Any]) -> dict[str, int]:
+    """``"SN=5, CI=4"`` as ``{"SN": 5, "CI": 4}``; a wrong item is a form error. ``choices`` are
+    the (code, name) pairs of the target countries field, as WTForms keeps them."""
     known = {code for code, _label in choices}
     quotas: dict[str, int] = {}
     for item in filter(None, (part.strip() for part in re.split(r"[,;\n]", text))):
@@ -143,6 +146,7 @@ def apply_form(training: Training) -> ApplyForm:
     for question in training.questions:
         validators = ([InputRequired(message=_l("Please answer this question."))]
                       if question.required else [Optional()])
+        field: Field
         if question.kind == "text":
             field = TextAreaField(question.label, validators=[*validators, Length(max=2000)])
         elif question.kind == "choice":

@@ -3,7 +3,7 @@ its sessions and its intake questions."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from crpm_plugins.training import services
 from crpm_plugins.training.forms import (
@@ -48,7 +48,7 @@ def _choices(form: TrainingForm) -> None:
     form.themes.choices = theme_choices(lambda term: term.id)
 
 
-def _window(day: datetime | None, zone: str, *, end: bool = False) -> datetime | None:
+def _window(day: date | None, zone: str, *, end: bool = False) -> datetime | None:
     """A date of the form as naive UTC: the start of that day in ``zone`` (the next day for an
     inclusive closing date)."""
     if day is None:
@@ -177,9 +177,11 @@ def add_session(training_id: int) -> ResponseReturnValue:
     form = _session_form(training)
     if form.validate_on_submit():
         zone = form.timezone.data
+        starts, ends = form.starts.data, form.ends.data
+        assert starts is not None and ends is not None, "both are required"
         try:
-            services.add_session(training, to_utc(form.starts.data, zone),
-                                 to_utc(form.ends.data, zone), zone, place=form.place.data or "",
+            services.add_session(training, to_utc(starts, zone),
+                                 to_utc(ends, zone), zone, place=form.place.data or "",
                                  online=form.online.data, trainers=form.trainers.data or "",
                                  language=form.language.data)
         except services.TrainingError as error:
@@ -190,7 +192,7 @@ def add_session(training_id: int) -> ResponseReturnValue:
     return _edit_page(training, session_form=form)
 
 
-def _delete_part(training: Training, parts: list, part_id: int, anchor: str,  # type: ignore[type-arg]
+def _delete_part(training: Training, parts: list, part_id: int, anchor: str,
                  message: str) -> ResponseReturnValue:
     """Delete a session or a question of ``training`` (404 for another training's)."""
     part = next((p for p in parts if p.id == part_id), None)

@@ -253,7 +253,7 @@ def is_open(training: Training, now: datetime | None = None) -> bool:
                      or now < training.applications_close_at))
 
 
-def open_query(now: datetime | None = None) -> Select[tuple[Training]]:
+def open_query(now: datetime | None = None) -> Select[Training]:
     """Published trainings accepting applications now, closing soonest first."""
     now = now or utcnow()
     return (select(Training)
@@ -267,7 +267,7 @@ def open_query(now: datetime | None = None) -> Select[tuple[Training]]:
 
 
 def listing(user: User | None, kind: str | None = None,
-            country: str | None = None) -> Select[tuple[Training]]:
+            country: str | None = None) -> Select[Training]:
     """Trainings for the list page, newest first: published ones, and the drafts this user
     manages."""
     query = (select(Training).options(*LIST_OPTIONS)
@@ -292,7 +292,7 @@ def upcoming_or_open(limit: int = 3) -> list[Training]:
     return list(db.session.scalars(open_query().options(*LIST_OPTIONS).limit(limit)))
 
 
-def published_query() -> Select[tuple[Training]]:
+def published_query() -> Select[Training]:
     return select(Training).where(Training.published).order_by(Training.id)
 
 

@@ -68,8 +68,8 @@ def events() -> ResponseReturnValue:
     left = registration.seats_left_of(event.id for event in result.items)
 
     def link(number: int) -> str:
-        return url_for("webinars_api.events", _external=True,
-                       **{**request.args.to_dict(), "page": number})
+        arguments: dict[str, Any] = {**request.args.to_dict(), "page": number}
+        return url_for("webinars_api.events", _external=True, **arguments)
 
     return jsonify(page=result.page, per_page=result.per_page,
                    next=link(page + 1) if result.has_next else None,

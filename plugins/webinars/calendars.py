@@ -15,13 +15,14 @@ from crpm_plugins.webinars.models import WebinarEvent
 from flask import current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from icalendar import Calendar, Event, Timezone, vCalAddress
+from icalendar import Calendar, Event, Timezone, enums, vCalAddress
 
 from crpm_cms.plugin_api import User, get_setting, terms, zone
 
 REFRESH = timedelta(hours=6)  # how often subscribers should reload a feed
 PRODID = "-//CRPM network//webinars calendar//FR"
-STATUS = {"scheduled": "CONFIRMED", "postponed": "TENTATIVE", "cancelled": "CANCELLED"}
+STATUS = {"scheduled": enums.STATUS.CONFIRMED, "postponed": enums.STATUS.TENTATIVE,
+          "cancelled": enums.STATUS.CANCELLED}
 
 
 class ExactTimezone(Timezone):

@@ -12,7 +12,9 @@ from crpm_cms.plugin_api import Organisation, db, utcnow
 
 # title (fr), title (en), kind, zone, days from today (None: the fixed date), hour, hours,
 # format, place, countries, themes, organisers (acronyms), capacity, speakers
-DEMO_EVENTS = [
+DemoEvent = tuple[str, str, str, str, int | None, int, int, str, str, list[str], list[str],
+                  list[str], int | None, list[tuple[str, str | None, str | None]]]
+DEMO_EVENTS: list[DemoEvent] = [
     ("Webinaire : la réintégration des femmes migrantes de retour",
      "Webinar: reintegrating returning women migrants", "webinar", "Africa/Dakar", 9, 15, 2,
      "online", "", ["SN"], ["gender", "return"], ["AFMRT", "PANES-M"], 40,

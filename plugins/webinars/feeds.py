@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import secrets
+from datetime import datetime
 
 from crpm_plugins.webinars.models import FeedToken, WebinarEvent
 from flask import current_app, url_for
@@ -64,8 +65,9 @@ def owner_of(token: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
-def public_state(since: object) -> tuple[int, object, object]:
+def public_state(since: datetime) -> tuple[int, datetime | None, int | None]:
     """Count, latest change and highest id of the events a public feed holds: its ETag source."""
-    return tuple(db.session.execute(  # type: ignore[return-value]
+    count, latest, highest = db.session.execute(
         select(func.count(), func.max(WebinarEvent.updated_at), func.max(WebinarEvent.id))
-        .where(WebinarEvent.ends_at >= since)).one())
+        .where(WebinarEvent.ends_at >= since)).one()
+    return count, latest, highest

@@ -46,7 +46,7 @@ class LocalTimeField(DateTimeLocalField):
             raise ValueError(str(TIME_MESSAGE)) from None
 
 
-def _time_field(label: object, required: bool) -> LocalTimeField:
+def _time_field(label: str, required: bool) -> LocalTimeField:
     # InputRequired, not DataRequired: the latter would hide "not a date" behind "required".
     checks = [InputRequired(message=_l("This field is required."))] if required else [Optional()]
     return LocalTimeField(label, format=TIME_FORMATS, validators=checks)
@@ -108,6 +108,9 @@ class EventForm(FlaskForm):
     materials = FieldList(FormField(MaterialForm), min_entries=2, max_entries=20)
 
     def data_for_service(self) -> EventData:
+        """The form's values, once ``validate`` passed."""
+        starts, ends = self.starts_local.data, self.ends_local.data
+        assert starts is not None and ends is not None, "both are required"
         speakers = [SpeakerData(s["name"], s["affiliation"] or "", s["gender"] or None)
                     for s in self.speakers.data if (s["name"] or "").strip()]
         materials = [MaterialData(m["kind"], m["title"] or "", (m["url"] or "").strip(),
@@ -116,7 +119,7 @@ class EventForm(FlaskForm):
                      if (m["url"] or "").strip() or (m["document"] or "").strip()]
         return EventData(
             kind=self.kind.data or "", timezone=self.timezone.data or "",
-            starts_local=self.starts_local.data, ends_local=self.ends_local.data,
+            starts_local=starts, ends_local=ends,
             title_fr=self.title_fr.data or "", title_en=self.title_en.data or "",
             description_fr=self.description_fr.data or "",
             description_en=self.description_en.data or "", format=self.format.data or "",

@@ -68,7 +68,7 @@ def on_registration_changed(event: Event) -> None:
     payload = event.payload
     if payload.get("owner") != OWNER:
         return
-    mail = REGISTRATION_MAILS.get((payload.get("action"), payload.get("to")))
+    mail = REGISTRATION_MAILS.get((payload["action"], payload["to"]))
     found = db.session.get(WebinarEvent, payload.get("external_id"))
     person = db.session.get(User, payload.get("user_id"))
     if mail is None or found is None or person is None:

@@ -70,7 +70,9 @@ def filter_form() -> tuple[FilterForm, queries.EventFilters]:
     form = FilterForm(formdata=request.args)
     form.kind.choices = [("", _("All kinds")), *kind_labels().items()]
     form.country.choices = [("", _("All countries"))] + [(c.code, c.name) for c in countries()]
-    form.theme.choices = {None: [("", _("All themes"))]} | theme_choices(lambda t: t.code)
+    # The None group holds options outside any <optgroup>: WTForms takes it, its stubs do not.
+    form.theme.choices = ({None: [("", _("All themes"))]}  # type: ignore[assignment]
+                          | theme_choices(lambda t: t.code))
     form.format.choices = [("", _("All formats")), *FORMAT_LABELS.items()]
     return form, queries.EventFilters.from_args(request.args)
 
