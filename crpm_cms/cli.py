@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 import flask_migrate
-from flask import current_app, g
+from flask import Flask, current_app, g
 from flask.cli import FlaskGroup, NoAppException, with_appcontext
 from flask_migrate.cli import db as flask_migrate_db
 from sqlalchemy import select
@@ -35,7 +35,7 @@ def write_secret_key(instance_path: Path) -> bool:
     return True
 
 
-def create_cli_app():  # type: ignore[no-untyped-def]
+def create_cli_app() -> Flask:
     from crpm_cms import create_app
 
     try:
@@ -94,7 +94,7 @@ def _has_plugin_rows() -> bool:
     return db.session.scalar(select(PluginState.name).limit(1)) is not None
 
 
-def _app_for_setup():  # type: ignore[no-untyped-def]
+def _app_for_setup() -> Flask:
     """Init and demo may run before any secret key exists: write one, then build the app."""
     if write_secret_key(instance_path_from(os.environ)):
         click.echo("Wrote a new secret key into the instance configuration.")

@@ -6,7 +6,7 @@ from flask import abort, current_app
 from flask_login import current_user
 from sqlalchemy import select
 
-from crpm_cms.extensions import db
+from crpm_cms.extensions import db, login_manager
 from crpm_cms.hookspecs import Permission
 from crpm_cms.users.models import SCOPED_ROLES, RoleAssignment, User
 
@@ -81,6 +81,6 @@ def holders(name: str, country: str | None = None) -> list[User]:
 def require(name: str, country: str | None = None) -> None:
     """Abort with 403 (or send to login) unless the current user holds the permission."""
     if not current_user.is_authenticated:
-        abort(current_app.login_manager.unauthorized())  # type: ignore[attr-defined]
+        abort(login_manager.unauthorized())
     if not can(current_user, name, country):
         abort(403)

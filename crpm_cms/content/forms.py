@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -65,7 +68,7 @@ class ContentForm(FlaskForm):
                             validators=[Optional(), Length(max=255)])
     remove_cover = BooleanField(_l("Remove the cover image"))
 
-    def validate(self, extra_validators=None) -> bool:  # type: ignore[no-untyped-def]
+    def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         valid = super().validate(extra_validators)
         needs_alt(self.image, self.image_alt)
         if "cover_image" in self:

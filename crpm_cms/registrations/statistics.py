@@ -83,7 +83,7 @@ def participation_statistics(owner: str | None = None, *,
                              states: Iterable[str] = ("attended", "certified"),
                              by: tuple[str, ...] = ("country", "sex"),
                              since: date | None = None, until: date | None = None,
-                             minimum_cell: int = 3) -> list[dict[str, object]]:
+                             minimum_cell: int = 3) -> list[dict[str, str | int | bool]]:
     """Participation counts broken down ``by`` any of DIMENSIONS, largest first.
 
     Rows look like ``{"country": "SN", "sex": "woman", "count": 7, "merged": False}``; cells
@@ -96,7 +96,7 @@ def participation_statistics(owner: str | None = None, *,
         raise RegistrationError(_("Unknown breakdown: %(names)s.", names=", ".join(unknown)))
     cells = _count(owner, external_ids, states, tuple(by), since, until)
     kept, merged = _merge_small(cells, max(minimum_cell, 1))
-    rows: list[dict[str, object]] = [
+    rows: list[dict[str, str | int | bool]] = [
         {**dict(zip(by, key, strict=True)), "count": number, "merged": False}
         for key, number in kept]
     if merged:

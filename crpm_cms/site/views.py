@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, render_template
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -70,5 +70,5 @@ def privacy() -> str:
 
 
 @blueprint.get("/logo")
-def logo():  # type: ignore[no-untyped-def]
+def logo() -> Response:
     return send_image("site", get_setting("logo"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
@@ -50,7 +52,7 @@ class AccountForm(FlaskForm):
     gender = SelectField(_l("Gender (optional)"), validators=[Optional()])
     country = SelectField(_l("Country (optional)"), validators=[Optional()])
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.gender.choices = [("", "—")] + [(code, GENDER_LABELS[code]) for code in GENDERS]
 

@@ -10,7 +10,7 @@ from crpm_plugins.indicators.vocabulary import ORDINAL_LABELS
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, TextAreaField
+from wtforms import Field, SelectField, StringField, TextAreaField
 
 
 class ValueForm(FlaskForm):
@@ -18,7 +18,7 @@ class ValueForm(FlaskForm):
 
     country = SelectField(_l("Country"), validate_choice=False)
     period = StringField(_l("Year or period"))
-    value = StringField(_l("Value"))
+    value: Field = StringField(_l("Value"))  # a select for an ordinal indicator
     notes = TextAreaField(_l("Observation notes"))
     source = StringField(_l("Source"))
     evidence = TextAreaField(_l("Evidence (one link per line: title | address)"))
@@ -36,7 +36,7 @@ def value_form(indicator: Indicator, countries: list[tuple[str, str]]) -> ValueF
             dimension.label, choices=[(v.code, v.label) for v in dimension.values],
             validate_choice=False))
     if indicator.value_type == "ordinal":
-        IndicatorValueForm.value = SelectField(  # type: ignore[assignment]
+        IndicatorValueForm.value = SelectField(
             _l("Policy status"), validate_choice=False,
             choices=[(str(i), ORDINAL_LABELS[level]) for i, level in enumerate(ORDINAL_LEVELS)])
     form = IndicatorValueForm()

@@ -29,7 +29,7 @@ def participation_series(indicator: Indicator) -> list[Observation]:
             year, country = str(row["year"]), str(row["country"])
             if row.get("merged") or country not in countries:
                 continue  # the merged small groups and undeclared countries belong to no country
-            number = int(row["count"])  # type: ignore[call-overload]
+            number = int(row["count"])
             counts[(year, country, TOTAL)] += number
             if row["sex"] in SEXES:
                 counts[(year, country, SEXES[str(row["sex"])])] += number

@@ -65,7 +65,7 @@ def participants(training_id: int, file_format: str) -> ResponseReturnValue:
                     XLSX_MEDIA_TYPE)
 
 
-def figures() -> tuple[str, str, list[dict[str, object]]]:
+def figures() -> tuple[str, str, list[dict[str, str | int | bool]]]:
     """The breakdown and period asked for, and the service's aggregate rows (newest first)."""
     require("training.manage")
     by = request.args.get("by", "country")

@@ -16,7 +16,7 @@ PARTICIPATED = ("attended",)
 NOT_DECLARED = "undeclared"
 
 
-def participation(event_ids: Iterable[int] | None, by: str) -> list[dict[str, object]]:
+def participation(event_ids: Iterable[int] | None, by: str) -> list[dict[str, str | int | bool]]:
     """People who attended, by ``country`` or ``sex``; no cell under 3 people (merged)."""
     return participation_statistics(OWNER, external_ids=event_ids, states=PARTICIPATED,
                                     by=(by,), minimum_cell=3)
