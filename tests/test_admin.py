@@ -13,9 +13,9 @@ from crpm_cms.extensions import db
 from crpm_cms.organisations import services as organisations
 from crpm_cms.organisations.models import Organisation
 from crpm_cms.settings.services import get_setting
+from crpm_cms.testing import PASSWORD, Client, sign_in
 from crpm_cms.users import services as users
 from crpm_cms.users.models import User
-from tests.conftest import PASSWORD, Client, sign_in
 
 ADMIN_PAGES = ["/admin/", "/admin/users", "/admin/users/invite", "/admin/organisations",
                "/admin/plugins", "/admin/settings"]

@@ -14,8 +14,8 @@ from sqlalchemy import select
 from crpm_cms.content.models import ContentItem
 from crpm_cms.extensions import db
 from crpm_cms.library.models import LibraryDocument
+from crpm_cms.testing import counted_queries
 from crpm_cms.users import services as accounts
-from tests.conftest import counted_queries
 from tests.test_feeds import add_document, add_item, hidden_items
 from tests.test_home import bulk_items
 

@@ -18,9 +18,9 @@ from crpm_cms.audit.models import AuditEntry
 from crpm_cms.content.models import ContentItem, Revision
 from crpm_cms.content.sanitize import sanitize_html
 from crpm_cms.extensions import db
+from crpm_cms.testing import Client, queries_of_page, sign_in
 from crpm_cms.timezones import utcnow
 from crpm_cms.users import services as users
-from tests.conftest import Client, queries_of_page, sign_in
 
 # -- helpers ------------------------------------------------------------------------------------
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from crpm_cms.content.models import Revision
 from crpm_cms.extensions import db
-from tests.browser.conftest import serve
-from tests.conftest import PASSWORD
+from crpm_cms.testing import PASSWORD
+from crpm_cms.testing.browser import serve
 from tests.test_content import create, form_data, stored
 
 EDITORS = 20

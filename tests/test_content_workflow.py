@@ -12,9 +12,9 @@ from crpm_cms.audit.models import AuditEntry
 from crpm_cms.content import services
 from crpm_cms.content.models import ContentItem
 from crpm_cms.extensions import db
+from crpm_cms.testing import PASSWORD, Client, sign_in
 from crpm_cms.timezones import utcnow
 from crpm_cms.users import services as users
-from tests.conftest import PASSWORD, Client, sign_in
 from tests.test_content import act, create, fresh_client, publish, set_dates, stored
 
 ROLES = ("member", "editor", "editor_other_country", "focal_point", "admin")

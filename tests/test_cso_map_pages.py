@@ -16,8 +16,8 @@ from crpm_cms.config import ConfigError
 from crpm_cms.extensions import db
 from crpm_cms.organisations.models import Organisation
 from crpm_cms.plugin_system.services import set_enabled
+from crpm_cms.testing import queries_of_page
 from crpm_cms.users import services as accounts
-from tests.conftest import queries_of_page
 from tests.test_cso_map_places import add_organisation, csv_rows
 
 TILES = "https://{s}.tiles.example.org/{z}/{x}/{y}.png"
@@ -88,7 +88,7 @@ def test_blocks_on_core_pages(
     with app.app_context():
         accounts.set_organisation(accounts.find_by_email(people["member"]), network["dakar"])
     member = app.test_client()
-    from tests.conftest import sign_in
+    from crpm_cms.testing import sign_in
 
     sign_in(member, people["member"])
     assert "Propose a change" in member.get(f"/organisations/{slug}?lang=en").get_data(
@@ -163,7 +163,7 @@ def test_the_tile_server_is_allowed_for_images_on_the_map_page_only(
 
 def test_a_disabled_plugin_shows_nothing_and_keeps_its_data(app: Flask, client, people,  # type: ignore[no-untyped-def]
                                                             network) -> None:
-    from tests.conftest import sign_in
+    from crpm_cms.testing import sign_in
 
     admin = app.test_client()
     sign_in(admin, people["admin"])

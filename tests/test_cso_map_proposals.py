@@ -17,8 +17,8 @@ from sqlalchemy import func, select
 
 from crpm_cms.extensions import db
 from crpm_cms.organisations.models import Organisation
+from crpm_cms.testing import Client, sign_in
 from crpm_cms.users import services as accounts
-from tests.conftest import Client, sign_in
 from tests.test_cso_map_places import add_organisation, csv_rows
 
 PROPOSAL = {"name": "Jeunesse migrante de Tambacounda", "acronym": "JMT", "kind": "cso",

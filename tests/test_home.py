@@ -12,8 +12,8 @@ from sqlalchemy import insert
 
 from crpm_cms.content.models import ContentItem
 from crpm_cms.extensions import db
+from crpm_cms.testing import counted_queries, queries_of_page
 from crpm_cms.timezones import utcnow
-from tests.conftest import counted_queries, queries_of_page
 from tests.test_feeds import add_item, hidden_items
 
 

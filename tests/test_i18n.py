@@ -148,8 +148,8 @@ def test_accept_language_and_hreflang(app) -> None:  # type: ignore[no-untyped-d
 
 def test_users_preference_is_used(client, people) -> None:  # type: ignore[no-untyped-def]
     from crpm_cms.extensions import db
+    from crpm_cms.testing import sign_in
     from crpm_cms.users.services import find_by_email
-    from tests.conftest import sign_in
 
     with client.application.app_context():
         find_by_email(people["member"]).language = "en"

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from crpm_cms.audit import services as audit
 from crpm_cms.audit.models import AuditEntry
 from crpm_cms.extensions import db
+from crpm_cms.testing import Client, sign_in
 from crpm_cms.users import services as accounts
-from tests.conftest import Client, sign_in
 from tests.files import samples
 from tests.files.library import add_document, document, document_count, stored_files
 

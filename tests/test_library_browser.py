@@ -9,7 +9,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page
 
-from tests.browser.conftest import (  # noqa: F401 - fixtures for this module
+from crpm_cms.testing.browser import (  # noqa: F401 - fixtures for this module
     PHONE,
     browser_context_args,
     browser_type_launch_args,

@@ -15,7 +15,7 @@ from crpm_cms.extensions import db
 from crpm_cms.library.models import LibraryDocument
 from crpm_cms.organisations import services as organisations
 from crpm_cms.taxonomies.models import Country, Term
-from tests.conftest import queries_of_page, sign_in
+from crpm_cms.testing import queries_of_page, sign_in
 from tests.files import samples
 from tests.files.library import add_document, document
 

@@ -13,8 +13,8 @@ from crpm_cms.extensions import db
 from crpm_cms.organisations import services
 from crpm_cms.organisations.models import Organisation
 from crpm_cms.taxonomies.models import Term
+from crpm_cms.testing import queries_of_page, sign_in
 from crpm_cms.users.services import find_by_email
-from tests.conftest import queries_of_page, sign_in
 
 
 def theme_id(code: str) -> int:

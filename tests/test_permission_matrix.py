@@ -12,8 +12,8 @@ from flask import Flask
 
 from crpm_cms.extensions import db
 from crpm_cms.organisations import services as organisations
+from crpm_cms.testing import PASSWORD, Client
 from crpm_cms.users import services as accounts
-from tests.conftest import PASSWORD, Client
 from tests.files.library import matrix_documents
 
 ROLES = ("anonymous", "member", "editor", "editor_other_country", "focal_point", "admin")

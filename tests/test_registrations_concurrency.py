@@ -25,9 +25,9 @@ from crpm_cms.registrations.models import (
     RegistrationQuota,
     RegistrationTransition,
 )
+from crpm_cms.testing import base_config
 from crpm_cms.timezones import utcnow
 from crpm_cms.users.models import User
-from tests.conftest import base_config
 from tests.test_registrations import Recorder, make_people, seats_taken
 
 PROCESSES = 5

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from crpm_cms.plugin_system.services import set_enabled
-from tests.conftest import PASSWORD
+from crpm_cms.testing import PASSWORD
 from tests.test_search_support import (
     api,
     document,

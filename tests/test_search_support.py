@@ -18,9 +18,9 @@ from crpm_cms.extensions import db
 from crpm_cms.organisations import services as organisations
 from crpm_cms.plugin_system.registry import installed_plugins
 from crpm_cms.taxonomies.models import Term
+from crpm_cms.testing import Client
 from crpm_cms.timezones import utcnow
 from crpm_cms.users import services as accounts
-from tests.conftest import Client
 from tests.files.library import add_document
 from tests.files.samples import text_file
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from crpm_cms.extensions import db
 from crpm_cms.organisations.models import Organisation
-from tests.conftest import sign_in
+from crpm_cms.testing import sign_in
 from tests.test_api_content import bearer
 
 

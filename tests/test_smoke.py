@@ -5,7 +5,7 @@ def test_home_page_is_french_by_default(client):
 
 
 def test_sign_in_and_out(client, people):
-    from tests.conftest import sign_in
+    from crpm_cms.testing import sign_in
 
     sign_in(client, people["member"])
     assert client.get("/account").status_code == 200

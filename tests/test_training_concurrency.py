@@ -34,8 +34,8 @@ from crpm_cms.extensions import db
 from crpm_cms.registrations import services as registrations
 from crpm_cms.registrations.models import Registration
 from crpm_cms.registrations.rules import SEAT_STATES
+from crpm_cms.testing import FAST_HASHING, PASSWORD
 from crpm_cms.users import services as accounts
-from tests.conftest import FAST_HASHING, PASSWORD
 from tests.test_training_helpers import make_members, make_training, transitions_count
 
 SEATS, SN_QUOTA, PEOPLE, THREADS = 20, 6, 50, 12

@@ -14,10 +14,10 @@ from crpm_cms.extensions import db
 from crpm_cms.organisations import services as organisations
 from crpm_cms.registrations import services as registrations
 from crpm_cms.registrations.models import Registration, RegistrationTransition
+from crpm_cms.testing import PASSWORD, Client
 from crpm_cms.timezones import utcnow
 from crpm_cms.users import services as accounts
 from crpm_cms.users.models import User
-from tests.conftest import PASSWORD, Client
 
 
 def make_training(app: Flask, *, capacity: int | None = 20, country: str | None = "SN",

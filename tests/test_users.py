@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from crpm_cms.extensions import db
+from crpm_cms.testing import PASSWORD, sign_in
 from crpm_cms.users import services as accounts
 from crpm_cms.users.models import ApiToken, LoginSession, User
-from tests.conftest import PASSWORD, sign_in
 
 WRONG = "Identifiants incorrects"
 
@@ -33,7 +33,7 @@ def test_password_hashes_are_argon2id(app, people) -> None:  # type: ignore[no-u
 
 
 def test_logout_invalidates_the_session_on_the_server(app, people) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import Client
+    from crpm_cms.testing import Client
 
     app.test_client_class = Client
     browser = app.test_client()
@@ -65,7 +65,7 @@ def test_inactive_accounts_cannot_sign_in(app, client, people) -> None:  # type:
 
 
 def test_login_is_rate_limited(make_app, people) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import Client
+    from crpm_cms.testing import Client
 
     app = make_app(LOGIN_RATE_LIMIT="3 per minute")
     app.test_client_class = Client
@@ -80,7 +80,7 @@ def test_login_is_rate_limited(make_app, people) -> None:  # type: ignore[no-unt
 
 
 def test_attempts_on_one_account_are_limited_across_addresses(make_app, people) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import Client
+    from crpm_cms.testing import Client
 
     app = make_app(LOGIN_RATE_LIMIT="3 per minute")
     app.test_client_class = Client
@@ -103,7 +103,7 @@ def test_without_smtp_mail_goes_to_the_outbox(app, client, people) -> None:  # t
 
 
 def test_password_reset_by_mail(mail_app, people) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import Client
+    from crpm_cms.testing import Client
 
     app, inbox = mail_app
     app.test_client_class = Client
@@ -128,7 +128,7 @@ def test_password_reset_by_mail(mail_app, people) -> None:  # type: ignore[no-un
 
 
 def test_registration_with_approval_notifies_admins(mail_app, people) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import Client
+    from crpm_cms.testing import Client
 
     app, inbox = mail_app
     app.test_client_class = Client
@@ -146,7 +146,7 @@ def test_registration_with_approval_notifies_admins(mail_app, people) -> None:  
 
 
 def test_open_registration_signs_in(make_app) -> None:  # type: ignore[no-untyped-def]
-    from tests.conftest import Client
+    from crpm_cms.testing import Client
 
     app = make_app(REGISTRATION_MODE="open")
     app.test_client_class = Client

@@ -17,10 +17,10 @@ from openapi_spec_validator import validate
 from sqlalchemy import func, select
 
 from crpm_cms.extensions import db
+from crpm_cms.testing import PASSWORD, Client, sign_in
 from crpm_cms.timezones import utcnow
 from crpm_cms.users import services as users
 from crpm_cms.users.models import User
-from tests.conftest import PASSWORD, Client, sign_in
 
 SECRET_LINK = "https://visio.example.org/salle-secrete-4711"
 RAMADAN_DAY = datetime(2027, 2, 25, 10, 0)  # Morocco is on UTC+0 that day (tz database)

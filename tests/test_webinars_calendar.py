@@ -11,7 +11,7 @@ import icalendar
 import vobject
 from flask import Flask
 
-from tests.conftest import counted_queries
+from crpm_cms.testing import counted_queries
 from tests.test_webinars import (
     RAMADAN_DAY,
     SECRET_LINK,

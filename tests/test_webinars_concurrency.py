@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from crpm_cms.extensions import db
 from crpm_cms.registrations.models import RegistrationActivity
+from crpm_cms.testing import FAST_HASHING, PASSWORD
 from crpm_cms.users import services as users
-from tests.conftest import FAST_HASHING, PASSWORD
 from tests.test_plugin_workers import gunicorn
 from tests.test_webinars import add_event, user_id
 from tests.test_webinars_registration import states

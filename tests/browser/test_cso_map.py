@@ -11,7 +11,7 @@ from crpm_plugins.cso_map.places import PlaceData
 from flask import Flask
 from playwright.sync_api import BrowserContext, Page, expect
 
-from tests.browser.conftest import TIMEOUT_MS
+from crpm_cms.testing.browser import TIMEOUT_MS
 from tests.browser.test_editorial import watch_csp
 from tests.browser.test_pages import blocking_violations
 from tests.test_cso_map_places import add_organisation

@@ -13,8 +13,8 @@ from sqlalchemy import update
 
 from crpm_cms.content.models import ContentItem
 from crpm_cms.extensions import db
+from crpm_cms.testing.browser import PHONE, TIMEOUT_MS, sign_in
 from crpm_cms.timezones import utcnow
-from tests.browser.conftest import PHONE, TIMEOUT_MS, sign_in
 from tests.browser.test_pages import blocking_violations
 from tests.test_content import png
 

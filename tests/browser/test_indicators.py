@@ -12,7 +12,7 @@ from flask import Flask
 from openpyxl import Workbook
 from playwright.sync_api import Browser, Page, Response, expect
 
-from tests.browser.conftest import CHROMIUM_ARGS, PHONE, sign_in  # noqa: F401
+from crpm_cms.testing.browser import CHROMIUM_ARGS, PHONE, sign_in  # noqa: F401
 
 pytestmark = pytest.mark.browser
 pytest.importorskip("crpm_plugins.indicators.models")

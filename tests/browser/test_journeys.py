@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, expect
 
 from crpm_cms.plugin_system.registry import installed_plugins
-from tests.browser.conftest import sign_in, skip_or_fail
+from crpm_cms.testing.browser import sign_in, skip_or_fail
 
 pytestmark = pytest.mark.browser
 

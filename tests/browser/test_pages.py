@@ -8,7 +8,7 @@ from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Response
 
 from crpm_cms.organisations import services as organisations
-from tests.browser.conftest import PHONE, serve, sign_in
+from crpm_cms.testing.browser import PHONE, serve, sign_in
 
 pytestmark = pytest.mark.browser
 

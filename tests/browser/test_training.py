@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import PHONE, TIMEOUT_MS, sign_in
+from crpm_cms.testing.browser import PHONE, TIMEOUT_MS, sign_in
 from tests.browser.test_pages import blocking_violations
 from tests.test_training_helpers import make_training, step
 

@@ -13,7 +13,7 @@ from flask import Flask
 from playwright.sync_api import Page, expect
 
 from crpm_cms.plugin_system.services import set_enabled
-from tests.browser.conftest import sign_in
+from crpm_cms.testing.browser import sign_in
 from tests.test_webinars import RAMADAN_DAY, add_event, stored_event
 from tests.test_webinars_registration import states
 

@@ -1,23 +1,28 @@
-"""Real-browser fixtures: the app on a free loopback port, driven by Debian's Chromium.
+"""Real-browser fixtures: the test's app on a free loopback port, driven by Debian's Chromium.
 
-pytest-playwright provides ``browser``, ``context``, ``page`` and ``new_context``; this file only
-says which Chromium to launch (never a downloaded one) and where the site is.
+Opt-in, in the top conftest.py: ``pytest_plugins = ["crpm_cms.testing.browser"]``.
+pytest-playwright provides ``browser``, ``context``, ``page`` and ``new_context``; this module
+says which Chromium to launch (never a downloaded one) and where the site is. Playwright is
+imported only by the fixtures that launch it.
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
-from playwright.sync_api import BrowserContext, Page
 from werkzeug.serving import make_server
 
-from tests.conftest import PASSWORD
+from crpm_cms.testing.client import PASSWORD
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page
 
 # /usr/lib/chromium/chromium is the binary behind Debian's /usr/bin/chromium shell wrapper.
 CHROMIUM_PATHS = ("/usr/lib/chromium/chromium", "/usr/bin/chromium")
@@ -36,14 +41,6 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def browser_type_launch_args() -> dict:
-    executable = next((path for path in CHROMIUM_PATHS if Path(path).exists()), None)
-    if executable is None:
-        skip_or_fail("Chromium is not installed: apt-get install -y chromium")
-    return {"executable_path": executable, "args": CHROMIUM_ARGS, "headless": True}
-
-
 @contextmanager
 def serve(app: Flask) -> Iterator[str]:
     """Serve ``app`` with a real HTTP server in a thread, on a port the OS picks."""
@@ -58,9 +55,27 @@ def serve(app: Flask) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Fill in and send the login form like a person would."""
+    page.goto("/login")
+    page.fill("main input[name=email]", email)
+    page.fill("main input[name=password]", password)
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".main-nav a[href='/account']")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict:
+    """Debian's Chromium, headless, kept off the internet."""
+    executable = next((path for path in CHROMIUM_PATHS if Path(path).exists()), None)
+    if executable is None:
+        skip_or_fail("Chromium is not installed: apt-get install -y chromium")
+    return {"executable_path": executable, "args": CHROMIUM_ARGS, "headless": True}
+
+
 @pytest.fixture
 def live_server(app: Flask) -> Iterator[str]:
-    """The test's app (and database) served over HTTP."""
+    """The test's app (and database) served over HTTP; its base URL."""
     with serve(app) as url:
         yield url
 
@@ -72,16 +87,8 @@ def browser_context_args(live_server: str) -> dict:
 
 
 @pytest.fixture
-def context(new_context) -> BrowserContext:  # noqa: ANN001
+def context(new_context: Callable[..., BrowserContext]) -> BrowserContext:
+    """pytest-playwright's context, failing fast on a missing element (``TIMEOUT_MS``)."""
     context = new_context()
     context.set_default_timeout(TIMEOUT_MS)
     return context
-
-
-def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
-    """Fill in and send the login form like a person would."""
-    page.goto("/login")
-    page.fill("main input[name=email]", email)
-    page.fill("main input[name=password]", password)
-    page.click("main form button[type=submit]")
-    page.wait_for_selector(".main-nav a[href='/account']")

@@ -1,0 +1,67 @@
+"""A test client that posts forms like a browser, and one account per role to sign in with."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from crpm_cms.users import services as users
+
+PASSWORD = "correct horse battery"
+
+# role name → the roles (and their country scope) of its account
+PEOPLE: dict[str, list[tuple[str, str | None]]] = {
+    "member": [("member", None)],
+    "editor": [("editor", "SN")],
+    "editor_other_country": [("editor", "CI")],
+    "focal_point": [("focal_point", "SN")],
+    "admin": [("admin", None)],
+}
+
+_TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+class Client(FlaskClient):
+    """A test client that fills in the CSRF token like the browser's form would."""
+
+    def csrf_token(self) -> str:
+        for page in ("/login", "/"):  # the login form, or the sign-out form once signed in
+            match = _TOKEN.search(self.get(page).get_data(as_text=True))
+            if match:
+                return match.group(1)
+        raise AssertionError("no CSRF token on the login or home page")
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs: Any) -> TestResponse:
+        data = {"csrf_token": self.csrf_token(), **(data or {})}
+        return self.post(url, data=data, **kwargs)
+
+
+def client_of(app: Flask) -> Client:
+    """A new ``Client`` of ``app``: its own cookies, nobody signed in."""
+    app.test_client_class = Client
+    client = app.test_client()
+    assert isinstance(client, Client)
+    return client
+
+
+def sign_in(client: Client, email: str, password: str = PASSWORD) -> TestResponse:
+    """Send the login form; the answer must be the redirect of a successful sign-in."""
+    response = client.post_form("/login", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response
+
+
+def create_people(app: Flask) -> dict[str, str]:
+    """One active account per role of ``PEOPLE``, with ``PASSWORD``; role name → e-mail."""
+    emails = {}
+    with app.app_context():
+        for name, roles in PEOPLE.items():
+            email = f"{name}@test.crpm"
+            user = users.create_user(email, name.replace("_", " ").title(), PASSWORD)
+            users.set_roles(user, roles)
+            emails[name] = email
+    return emails

@@ -1,0 +1,42 @@
+"""A real SMTP server on loopback that keeps what it receives, for tests of sent mail."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+
+class Inbox:
+    """The messages the server accepted, parsed, in the order they came."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        self.messages.append(message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+    def body(self, index: int = -1) -> str:
+        payload = self.messages[index].get_payload(decode=True)
+        return payload.decode() if isinstance(payload, bytes) else str(payload)
+
+
+@contextmanager
+def smtp_server() -> Iterator[tuple[Inbox, int]]:
+    """An SMTP server on 127.0.0.1 while the block runs: its inbox and port."""
+    from aiosmtpd.controller import Controller  # only the tests that send mail need aiosmtpd
+
+    inbox = Inbox()
+    with socket.socket() as probe:  # aiosmtpd cannot report a port chosen by the OS
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, controller.port
+    finally:
+        controller.stop()

@@ -1,0 +1,119 @@
+"""The test kit's fixtures, loaded by pytest wherever CRPM CMS is installed (entry point
+``pytest11``): an app on a real database, signed-in clients, and a real SMTP server.
+
+Fixtures of a conftest.py or test module with the same name take precedence over these.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+
+from crpm_cms import create_app
+from crpm_cms.cli import initialise
+from crpm_cms.extensions import db
+from crpm_cms.testing import database
+from crpm_cms.testing.client import Client, client_of, create_people, sign_in
+from crpm_cms.testing.mail import Inbox, smtp_server
+
+# -- database and app ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str | None]:
+    """A throwaway PostgreSQL database for this run (for each xdist worker), when
+    ``CRPM_TEST_DATABASE_URL`` names a server; ``None`` otherwise (SQLite)."""
+    server = database.postgres_server()
+    if server is None:
+        yield None
+        return
+    name = f"crpm_test_{uuid.uuid4().hex[:10]}"
+    yield database.create_database(server, name)
+    database.drop_database(server, name)
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory, postgres_url: str | None) -> str:
+    """Migrate once per run: an SQLite file copied for each test, or the PostgreSQL database."""
+    return database.build_template(tmp_path_factory.mktemp("template"), postgres_url)
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
+    """This test's database, migrated."""
+    with database.database_copy(migrated_template, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, database_url: str) -> Iterator[Callable[..., Flask]]:
+    """``make_app(**settings)`` builds an app on this test's database; several apps share it and
+    the instance folder ``tmp_path / "instance"`` (like several workers of one site)."""
+    built: list[Flask] = []
+
+    def build(**settings: object) -> Flask:
+        app = create_app({**database.base_config(tmp_path / "instance", database_url),
+                          **settings})
+        with app.app_context():
+            initialise("all")
+        built.append(app)
+        return app
+
+    yield build
+    for app in built:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    """An app with the default test settings."""
+    return make_app()
+
+
+# -- clients and people ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def client(app: Flask) -> Client:
+    """A ``Client`` of ``app``, nobody signed in."""
+    return client_of(app)
+
+
+@pytest.fixture
+def people(app: Flask) -> dict[str, str]:
+    """One active account per role (editors and focal point scoped), by role name → e-mail."""
+    return create_people(app)
+
+
+@pytest.fixture
+def login(client: Client, people: dict[str, str]) -> Callable[[str], Client]:
+    """``login("editor")`` signs the test client in as that person."""
+
+    def as_role(role: str) -> Client:
+        sign_in(client, people[role])
+        return client
+
+    return as_role
+
+
+# -- mail ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[Inbox, int]]:
+    """A real SMTP server on loopback: its ``Inbox`` and port."""
+    with smtp_server() as server:
+        yield server
+
+
+@pytest.fixture
+def mail_app(make_app: Callable[..., Flask], smtp: tuple[Inbox, int]) -> tuple[Flask, Inbox]:
+    """An app that sends its mail to ``smtp``, and that server's inbox."""
+    inbox, port = smtp
+    return make_app(MAIL_SERVER="127.0.0.1", MAIL_PORT=port), inbox
