@@ -31,7 +31,7 @@ COMMAND_TIMEOUT = 120
 @pytest.fixture
 def crpm_env(tmp_path: Path, database_url: str, make_app) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """``CRPM_*`` settings of a deployment on this test's database, example plugin enabled."""
-    make_app()  # migrate and enable every loaded plugin, as `crpm init` does
+    make_app()  # the database and instance folder as `crpm init` leaves them, plugins enabled
     env = {key: value for key, value in os.environ.items() if not key.startswith("CRPM_")}
     env.update(CRPM_DATABASE_URL=database_url, CRPM_SECRET_KEY="workers-test",
                CRPM_INSTANCE_PATH=str(tmp_path / "instance"), CRPM_TESTING="true")

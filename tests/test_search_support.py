@@ -43,8 +43,9 @@ def search_app_fixture(**config: Any):  # type: ignore[no-untyped-def]
 
 def isolated_app(make_app, backend: str, **config: Any) -> Flask:  # noqa: ANN001
     """Only the core and the example plugin loaded: the built-in plugins' reference records
-    (indicators, trainings…) stay out of these tests' results and checks."""
-    app = make_app(SEARCH_BACKEND=backend,
+    (indicators, trainings…) stay out of these tests' results and checks (``crpm init`` builds
+    the index for these plugins, not the template's)."""
+    app = make_app(initialise=True, SEARCH_BACKEND=backend,
                    PLUGINS=[name for name in ("example",) if name in installed_plugins()],
                    **config)
     app.test_client_class = Client

@@ -4,8 +4,9 @@ Installing CRPM CMS makes pytest load ``crpm_cms.testing.pytest_plugin`` (entry 
 ``pytest11``), whose fixtures need only a plugin installed in the same environment:
 
 ``app``, ``make_app(**settings)``, ``database_url``, ``client``, ``people``, ``login(role)``,
-``smtp``, ``mail_app``, and the per-run ``postgres_url`` and ``migrated_template``. The tests
-run on SQLite, or on PostgreSQL when ``CRPM_TEST_DATABASE_URL`` names a server.
+``smtp``, ``mail_app``, and the per-run ``postgres_url``, ``migrated_template`` and
+``crpm_config``. The tests run on SQLite, or on PostgreSQL when ``CRPM_TEST_DATABASE_URL`` names
+a server.
 
 Real-browser fixtures (Playwright on Debian's Chromium) are opt-in: ``pytest_plugins =
 ["crpm_cms.testing.browser"]`` in the top conftest.py.
@@ -14,7 +15,7 @@ The helpers below are for test modules: ``from crpm_cms.testing import Client, s
 """
 
 from crpm_cms.testing.client import PASSWORD, PEOPLE, Client, client_of, create_people, sign_in
-from crpm_cms.testing.database import FAST_HASHING, base_config
+from crpm_cms.testing.database import FAST_HASHING, Template, base_config
 from crpm_cms.testing.mail import Inbox, smtp_server
 from crpm_cms.testing.queries import counted_queries, queries_of_page
 
@@ -24,6 +25,7 @@ __all__ = [
     "PEOPLE",
     "Client",
     "Inbox",
+    "Template",
     "base_config",
     "client_of",
     "counted_queries",

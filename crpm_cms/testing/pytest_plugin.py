@@ -6,15 +6,17 @@ Fixtures of a conftest.py or test module with the same name take precedence over
 
 from __future__ import annotations
 
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 
+from crpm_cms import cli as crpm_cli
 from crpm_cms import create_app
-from crpm_cms.cli import initialise
 from crpm_cms.extensions import db
 from crpm_cms.testing import database
 from crpm_cms.testing.client import Client, client_of, create_people, sign_in
@@ -37,29 +39,50 @@ def postgres_url() -> Iterator[str | None]:
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory, postgres_url: str | None) -> str:
-    """Migrate once per run: an SQLite file copied for each test, or the PostgreSQL database."""
-    return database.build_template(tmp_path_factory.mktemp("template"), postgres_url)
+def crpm_config() -> dict[str, Any]:
+    """Settings of every app of the run, the template's included; none here. A plugin's
+    conftest.py may override it (session scope), e.g. ``{"PLUGINS": ["hello"]}`` to load only
+    that plugin: init then migrates and indexes only what those tests see."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory, postgres_url: str | None,
+                      crpm_config: dict[str, Any]) -> database.Template:
+    """``crpm init`` once per run: the database and instance folder each test copies."""
+    return database.build_template(tmp_path_factory.mktemp("template"), postgres_url,
+                                   database.postgres_server(), crpm_config)
 
 
 @pytest.fixture
-def database_url(migrated_template: str, tmp_path: Path) -> Iterator[str]:
-    """This test's database, migrated."""
+def database_url(migrated_template: database.Template, tmp_path: Path) -> Iterator[str]:
+    """This test's own database, initialised: a copy of the template."""
     with database.database_copy(migrated_template, tmp_path) as url:
         yield url
 
 
 @pytest.fixture
-def make_app(tmp_path: Path, database_url: str) -> Iterator[Callable[..., Flask]]:
+def make_app(tmp_path: Path, database_url: str, migrated_template: database.Template,
+             crpm_config: dict[str, Any]) -> Iterator[Callable[..., Flask]]:
     """``make_app(**settings)`` builds an app on this test's database; several apps share it and
-    the instance folder ``tmp_path / "instance"`` (like several workers of one site)."""
+    the instance folder ``tmp_path / "instance"`` (like several workers of one site).
+
+    The first app finds the instance folder copied from the template, as ``crpm init`` left it.
+    ``make_app(initialise=True)`` runs ``crpm init`` for its app; on the first app, in an empty
+    instance folder, so that the search index is built for the app's own settings (PLUGINS,
+    SEARCH_BACKEND).
+    """
+    instance = tmp_path / "instance"
     built: list[Flask] = []
 
-    def build(**settings: object) -> Flask:
-        app = create_app({**database.base_config(tmp_path / "instance", database_url),
+    def build(initialise: bool = False, **settings: object) -> Flask:
+        if not instance.exists() and not initialise:
+            shutil.copytree(migrated_template.instance, instance)
+        app = create_app({**database.base_config(instance, database_url), **crpm_config,
                           **settings})
-        with app.app_context():
-            initialise("all")
+        if initialise:
+            with app.app_context():
+                crpm_cli.initialise("all")
         built.append(app)
         return app
 
