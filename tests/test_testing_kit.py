@@ -1,5 +1,5 @@
-"""The test kit (crpm_cms.testing) as a plugin's author uses it: from a folder of their own,
-with nothing of this repository's tests."""
+"""The test kit (crpm_cms.testing) itself: the client's CSRF token, and the kit as a plugin's
+author uses it, from a folder of their own with nothing of this repository's tests."""
 
 from __future__ import annotations
 
@@ -8,6 +8,34 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+
+from flask import Flask, request, request_started
+
+from crpm_cms.testing import client_of, sign_in
+
+
+def test_the_client_fetches_a_csrf_token_once_per_session(app: Flask,
+                                                           people: dict[str, str]) -> None:
+    client = client_of(app)
+    seen: list[str] = []
+
+    def remember(_sender: Flask, **_extra: object) -> None:
+        seen.append(f"{request.method} {request.path}")
+
+    with request_started.connected_to(remember, app):
+        sign_in(client, people["member"])
+        created = [client.post_form("/account/tokens", {"token-name": name}).status_code
+                   for name in ("un", "deux")]
+        signed_out = client.post_form("/logout").status_code
+    assert created == [200, 200] and signed_out == 302  # a wrong token would answer 400
+    assert seen == [
+        "GET /login", "POST /login",  # signed out: the token of the login form
+        # signing in starts a new session, so a new token, from the sign-out form
+        "GET /login", "GET /", "POST /account/tokens",
+        "POST /account/tokens",  # the same session: the same token
+        "POST /logout",
+    ]
+
 
 OUTSIDE_TESTS = '''
 import sys

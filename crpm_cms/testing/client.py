@@ -26,13 +26,30 @@ _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 class Client(FlaskClient):
-    """A test client that fills in the CSRF token like the browser's form would."""
+    """A test client that fills in the CSRF token like the browser's form would.
+
+    Flask-WTF signs the form's token from a secret kept in the session, so a token stays good
+    while that secret does: it is fetched from a page once and reused until the secret changes
+    (signing in starts a new session, which makes a new one).
+    """
+
+    _csrf: tuple[str, str] | None = None  # (the session's secret, the token signed from it)
+
+    def _session_secret(self) -> str | None:
+        with self.session_transaction() as session:
+            return session.get("csrf_token")
 
     def csrf_token(self) -> str:
+        secret = self._session_secret()
+        if self._csrf is None or secret is None or self._csrf[0] != secret:
+            self._csrf = self._fetch_csrf_token()
+        return self._csrf[1]
+
+    def _fetch_csrf_token(self) -> tuple[str, str]:
         for page in ("/login", "/"):  # the login form, or the sign-out form once signed in
             match = _TOKEN.search(self.get(page).get_data(as_text=True))
             if match:
-                return match.group(1)
+                return self._session_secret() or "", match.group(1)
         raise AssertionError("no CSRF token on the login or home page")
 
     def post_form(self, url: str, data: dict | None = None, **kwargs: Any) -> TestResponse:
