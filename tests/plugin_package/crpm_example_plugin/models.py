@@ -7,12 +7,12 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crpm_cms.plugin_api import db, utcnow
+from crpm_cms.plugin_api import Model, utcnow
 
 NOTE_MAX_LENGTH = 500
 
 
-class ExampleNote(db.Model):
+class ExampleNote(Model):
     __tablename__ = "example_notes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
