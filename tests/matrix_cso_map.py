@@ -14,9 +14,8 @@ LOGIN = 302
 EVERYONE = (200,) * 6
 MODERATORS = (LOGIN, 403, 403, 403, 200, 200)  # the focal point of Senegal, and admins
 EDITORS_OF_SENEGAL = (LOGIN, 403, 200, 403, 200, 200)
-# Only the organisation's own members may propose a change to it; nobody here is one by then
-# (the core's admin row before these saves the member's account without an organisation).
-# tests/test_cso_map_proposals.py proves the member's own case.
+# Only the organisation's own members may propose a change to it; none of the matrix's people
+# belongs to an organisation. tests/test_cso_map_proposals.py proves the member's own case.
 NOT_ITS_MEMBERS = (LOGIN, 403, 403, 403, 403, 403)
 
 ROWS: list[tuple[str, str, str, dict[str, str], tuple[int, ...]]] = [

@@ -12,7 +12,7 @@ from flask import Flask
 
 from crpm_cms.extensions import db
 from crpm_cms.organisations import services as organisations
-from crpm_cms.testing import PASSWORD, Client
+from crpm_cms.testing import Client, client_of, sign_in
 from crpm_cms.users import services as accounts
 from tests.files.library import matrix_documents
 
@@ -146,31 +146,39 @@ MATRIX: list[tuple[str, str, str, dict[str, str], tuple[int, ...]]] = [
     ("organisations.delete", "POST", "/organisations/{members_only}/delete", {},
      (LOGIN, 403, 403, 403, 403, 302)),  # the admin deletes it: keep this row after the others
 ]
-# Routes of the throwaway test plugin, checked when it is installed and loaded.
-PLUGIN_MATRIX = [
-    ("example.index", "GET", "/example/", {}, EVERYONE),
-    ("example.static", "GET", "/example/static/example.css", {}, EVERYONE),
-    ("example.add", "POST", "/example/", {"text": "Bonjour"}, (LOGIN, 403, 302, 302, 403, 302)),
-]
 NOT_CHECKED = {"static"}  # Flask's own static route: the core ships no file there yet
+# Rows that end the visitor's session: each role signs in again after them.
+SIGNS_OUT = {"users.logout"}
+
+Row = tuple[str, str, str, dict[str, str], tuple[int, ...]]
+HERE = Path(__file__).parent
+# Groups of rows, each checked by its own test on its own app and data (so parallel workers
+# share them): the core's rows above, then more rows kept beside the code they check, in
+# ``tests/matrix_core_<domain>.py`` (always) and ``tests/matrix_<plugin>.py`` (when the plugin
+# is loaded). Each of those has ``ROWS`` and, optionally, ``fixtures(app, people) -> dict`` for
+# the placeholders its rows use. The rows of a group run in order.
+GROUPS = ["core", *sorted(path.stem.removeprefix("matrix_") for path in HERE.glob("matrix_*.py"))]
 
 
-def plugin_row_modules(app: Flask) -> list[ModuleType]:
-    """More rows, kept beside the code they check: ``tests/matrix_core_<domain>.py`` always, and
-    ``tests/matrix_<plugin>.py`` of each loaded plugin. Each has ``ROWS`` and, optionally,
-    ``fixtures(app, people) -> dict`` for the placeholders those rows use."""
-    here = Path(__file__).parent
-    names = [path.stem for path in sorted(here.glob("matrix_core_*.py"))]
-    names += [f"matrix_{name}" for name in sorted(app.extensions["crpm_plugins"].loaded)
-              if (here / f"matrix_{name}.py").exists()]
-    return [importlib.import_module(f"tests.{name}") for name in names]
+def row_module(group: str) -> ModuleType:
+    return importlib.import_module(f"tests.matrix_{group}")
 
 
-def fixtures(app: Flask, people: dict[str, str]) -> dict[str, object]:
-    plugin_values: dict[str, object] = {}
-    for module in plugin_row_modules(app):
-        if hasattr(module, "fixtures"):
-            plugin_values |= module.fixtures(app, people)
+def is_loaded(app: Flask, group: str) -> bool:
+    return (group == "core" or group.startswith("core_")
+            or group in app.extensions["crpm_plugins"].loaded)
+
+
+def group_rows(group: str) -> list[Row]:
+    return MATRIX if group == "core" else row_module(group).ROWS
+
+
+def rows(app: Flask) -> list[Row]:
+    """The rows of every group the app loads."""
+    return [row for group in GROUPS if is_loaded(app, group) for row in group_rows(group)]
+
+
+def core_fixtures(app: Flask, people: dict[str, str]) -> dict[str, object]:
     with app.app_context():
         data = organisations.OrganisationData
         public = organisations.save(None, data(name="Réseau sénégalais", kind="network",
@@ -180,26 +188,33 @@ def fixtures(app: Flask, people: dict[str, str]) -> dict[str, object]:
         member = accounts.find_by_email(people["member"])
         token = accounts.create_api_token(member, "matrix").token
         return {"public": public.slug, "members_only": hidden.slug, "member_id": member.id,
-                "token_id": token.id, **matrix_documents(app, people), **plugin_values}
+                "token_id": token.id, **matrix_documents(app, people)}
 
 
-def status_for(app: Flask, people: dict[str, str], role: str, method: str, path: str,
-               data: dict[str, str]) -> int:
-    app.test_client_class = Client
-    client = app.test_client()
+def fixtures(app: Flask, people: dict[str, str], group: str) -> dict[str, object]:
+    if group == "core":
+        return core_fixtures(app, people)
+    module = row_module(group)
+    return module.fixtures(app, people) if hasattr(module, "fixtures") else {}
+
+
+def visitor(app: Flask, people: dict[str, str], role: str) -> Client:
+    """A browser of its own, signed in as ``role`` (unless anonymous)."""
+    client = client_of(app)
     if role != "anonymous":
-        client.post_form("/login", {"email": people[role], "password": PASSWORD})
+        sign_in(client, people[role])
+    return client
+
+
+def visitors(app: Flask, people: dict[str, str]) -> dict[str, Client]:
+    """One browser per role of ``ROLES``, each signed in once."""
+    return {role: visitor(app, people, role) for role in ROLES}
+
+
+def status_of(client: Client, method: str, path: str, data: dict[str, str]) -> int:
     if method == "GET":
         return client.get(path).status_code
     return client.post_form(path, data).status_code
-
-
-def rows(app: Flask) -> list[tuple[str, str, str, dict[str, str], tuple[int, ...]]]:
-    loaded = app.extensions["crpm_plugins"].loaded
-    plugin_rows = [row for module in plugin_row_modules(app) for row in module.ROWS]
-    # the last core row deletes an organisation: plugin rows run before it
-    return (MATRIX[:-1] + (PLUGIN_MATRIX if "example" in loaded else []) + plugin_rows
-            + MATRIX[-1:])
 
 
 def test_every_route_is_in_the_matrix(app: Flask) -> None:
@@ -213,14 +228,20 @@ def test_every_route_is_in_the_matrix(app: Flask) -> None:
     assert not missing, f"routes without a row in the permission matrix: {missing}"
 
 
-def test_permission_matrix(app: Flask, people: dict[str, str]) -> None:
-    values = fixtures(app, people)
+@pytest.mark.parametrize("group", GROUPS)
+def test_permission_matrix(app: Flask, people: dict[str, str], group: str) -> None:
+    if not is_loaded(app, group):
+        pytest.skip(f"the {group} plugin is not loaded")
+    values = fixtures(app, people, group)
+    browsers = visitors(app, people)
     failures = []
-    for endpoint, method, path, data, expected in rows(app):
+    for endpoint, method, path, data, expected in group_rows(group):
         for role, wanted in zip(ROLES, expected, strict=True):
-            got = status_for(app, people, role, method, path.format(**values), data)
+            got = status_of(browsers[role], method, path.format(**values), data)
             if got != wanted:
                 failures.append(f"{endpoint} {method} as {role}: {got}, expected {wanted}")
+        if endpoint in SIGNS_OUT:
+            browsers = visitors(app, people)
         with app.app_context():
             db.session.remove()
     assert not failures, "\n".join(failures)
@@ -228,10 +249,10 @@ def test_permission_matrix(app: Flask, people: dict[str, str]) -> None:
 
 @pytest.mark.parametrize("role", ["member", "editor_other_country"])
 def test_forbidden_changes_change_nothing(app: Flask, people: dict[str, str], role: str) -> None:
-    values = fixtures(app, people)
+    values = core_fixtures(app, people)
     path = f"/organisations/{values['public']}/edit"
-    status = status_for(app, people, role, "POST", path,
-                        {"name": "Pris en otage", "kind": "cso", "country_code": "SN"})
+    status = status_of(visitor(app, people, role), "POST", path,
+                       {"name": "Pris en otage", "kind": "cso", "country_code": "SN"})
     assert status == 403
     with app.app_context():
         assert organisations.get_visible(None, str(values["public"])).name == "Réseau sénégalais"
