@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # each command in its own process
+
 
 @pytest.fixture
 def crpm(tmp_path: Path, database_url: str):  # type: ignore[no-untyped-def]

@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 from html import unescape
 
+import pytest
 from flask import Flask
 from sqlalchemy import insert
 
@@ -156,6 +157,7 @@ def test_an_item_page_has_its_own_canonical_url_and_title(app: Flask, client) ->
     assert "Forum national à Dakar" in (meta(html, "og:title") or "")
 
 
+@pytest.mark.slow  # 100,000 items
 def test_page_query_counts_are_the_same_at_10_and_100_000_items(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
     """The issue's scale, literally: 100,000 news items and 10,000 publications."""
     pages = ("/", "/news/", "/notes/", "/api/v1/news", "/api/v1/publications", "/feeds/news.atom",

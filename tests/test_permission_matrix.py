@@ -229,6 +229,7 @@ def test_every_route_is_in_the_matrix(app: Flask) -> None:
 
 
 @pytest.mark.parametrize("group", GROUPS)
+@pytest.mark.slow  # hundreds of requests
 def test_permission_matrix(app: Flask, people: dict[str, str], group: str) -> None:
     if not is_loaded(app, group):
         pytest.skip(f"the {group} plugin is not loaded")

@@ -23,6 +23,8 @@ from tests.test_plugins import require_example_plugin
 
 require_example_plugin()
 
+pytestmark = pytest.mark.slow  # two gunicorn servers and two commands
+
 START_TIMEOUT = 60  # seconds for a server to answer its first request
 REQUEST_TIMEOUT = 10
 COMMAND_TIMEOUT = 120

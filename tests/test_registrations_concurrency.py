@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from crpm_cms import create_app
@@ -29,6 +30,8 @@ from crpm_cms.testing import base_config
 from crpm_cms.timezones import utcnow
 from crpm_cms.users.models import User
 from tests.test_registrations import Recorder, make_people, seats_taken
+
+pytestmark = pytest.mark.slow  # five processes at once
 
 PROCESSES = 5
 TIMEOUT = 120  # seconds: a bound, never reached when things work

@@ -15,12 +15,15 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from flask import Flask
 
 from tests.test_search_index import cli, outbox
 from tests.test_search_support import AUTHOR, api, backend_of, search_app_fixture
 
 search_app = search_app_fixture(SEARCH_EXACT_COUNTS_UP_TO=10**9)  # totals checked exactly
+
+pytestmark = pytest.mark.slow  # four processes for a minute
 
 ROOT = Path(__file__).resolve().parent.parent
 PROCESSES = 4

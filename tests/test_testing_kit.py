@@ -9,6 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 from flask import Flask, request, request_started
 
 from crpm_cms.testing import client_of, sign_in
@@ -60,6 +61,7 @@ def test_nothing_of_the_repository_tests_was_imported():
 '''
 
 
+@pytest.mark.slow  # pytest in a process of its own
 def test_a_plugin_tests_itself_with_the_kit_from_its_own_folder(tmp_path: Path) -> None:
     (tmp_path / "test_outside.py").write_text(textwrap.dedent(OUTSIDE_TESTS))
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}

@@ -38,6 +38,8 @@ from crpm_cms.testing import FAST_HASHING, PASSWORD
 from crpm_cms.users import services as accounts
 from tests.test_training_helpers import make_members, make_training, transitions_count
 
+pytestmark = pytest.mark.slow  # two gunicorn servers
+
 SEATS, SN_QUOTA, PEOPLE, THREADS = 20, 6, 50, 12
 OTHER_COUNTRIES = ("CI", "GN", "CM", "MA", "TN", "KM", "MG")
 TIMEOUT = 30

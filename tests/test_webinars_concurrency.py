@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 from pathlib import Path
 
+import pytest
 import requests
 from crpm_plugins.webinars.models import OWNER
 from flask import Flask
@@ -23,6 +24,8 @@ from crpm_cms.users import services as users
 from tests.test_plugin_workers import gunicorn
 from tests.test_webinars import add_event, user_id
 from tests.test_webinars_registration import states
+
+pytestmark = pytest.mark.slow  # two gunicorn servers
 
 SEATS, PEOPLE, CANCELLING = 20, 50, 3
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from crpm_plugins.webinars.models import ReminderSent, WebinarEvent
 from flask import Flask
 from sqlalchemy import func, select
@@ -54,6 +55,7 @@ def reminders_of(inbox) -> Counter[tuple[str, str]]:  # type: ignore[no-untyped-
                    if subject(message).startswith(("Rappel", "Bientôt")))
 
 
+@pytest.mark.slow  # two commands in processes of their own
 def test_each_reminder_goes_once_even_when_two_runs_start_together(
         make_app, smtp, database_url: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     inbox, port = smtp

@@ -6,7 +6,7 @@ Installing CRPM CMS makes pytest load ``crpm_cms.testing.pytest_plugin`` (entry 
 ``app``, ``make_app(**settings)``, ``database_url``, ``client``, ``people``, ``login(role)``,
 ``smtp``, ``mail_app``, and the per-run ``postgres_url``, ``migrated_template`` and
 ``crpm_config``. The tests run on SQLite, or on PostgreSQL when ``CRPM_TEST_DATABASE_URL`` names
-a server.
+a server. Tests marked ``@pytest.mark.slow`` run first.
 
 Real-browser fixtures (Playwright on Debian's Chromium) are opt-in: ``pytest_plugins =
 ["crpm_cms.testing.browser"]`` in the top conftest.py.

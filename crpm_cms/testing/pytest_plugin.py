@@ -22,6 +22,17 @@ from crpm_cms.testing import database
 from crpm_cms.testing.client import Client, client_of, create_people, sign_in
 from crpm_cms.testing.mail import Inbox, smtp_server
 
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: a long test (real processes, many requests); run first, so that "
+                   "parallel workers (pytest -n) do not end with one of them alone on it")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)  # stable: slow first
+
+
 # -- database and app ----------------------------------------------------------------------------
 
 
