@@ -11,6 +11,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,17 +36,51 @@ def base_config(instance: Path, database_url: str) -> dict[str, Any]:
             **FAST_HASHING}
 
 
+class DatabaseCopies:
+    """Copies of a PostgreSQL template database, made and dropped in a thread while the tests
+    run: the server spends about 0.2 s on a copy and its removal, time Python only waits for."""
+
+    def __init__(self, server: str, template: str) -> None:
+        self.server, self.template = server, template
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database-copies")
+        self._next: Future[str] | None = None
+        self._drops: list[Future[None]] = []
+
+    def _copy(self) -> str:
+        name = f"{self.template}_{uuid.uuid4().hex[:8]}"
+        return create_database(self.server, name, template=self.template)
+
+    def _drop(self, url: str) -> None:
+        drop_database(self.server, str(make_url(url).database))
+
+    def take(self) -> str:
+        """A copy of the template for a test (its URL); the next one starts being made."""
+        url = (self._next or self._worker.submit(self._copy)).result()
+        self._next = self._worker.submit(self._copy)
+        return url
+
+    def give_back(self, url: str) -> None:
+        """The test is over: its copy goes."""
+        self._drops.append(self._worker.submit(self._drop, url))
+
+    def close(self) -> None:
+        """Drop the copy made ahead for a test that did not come; report a failed drop."""
+        if self._next is not None:
+            self.give_back(self._next.result())
+            self._next = None
+        self._worker.shutdown()
+        for drop in self._drops:
+            drop.result()
+
+
 @dataclass(frozen=True)
 class Template:
-    """A database after ``crpm init`` with every installed plugin, and its instance folder.
-
-    On PostgreSQL, ``server`` is where copies are made: a connection to another database of the
-    same server, as nobody may be connected to a database while it is copied.
-    """
+    """A database after ``crpm init`` and its instance folder; on PostgreSQL, the maker of its
+    copies (nobody may be connected to a database while it is copied)."""
 
     url: str
     instance: Path
-    server: str | None = None
+    copies: DatabaseCopies | None = None
 
 
 def build_template(folder: Path, postgres_url: str | None = None, server: str | None = None,
@@ -59,7 +94,9 @@ def build_template(folder: Path, postgres_url: str | None = None, server: str | 
         initialise("all")
     with app.app_context():  # the first one's teardown may still write to the index
         db.engine.dispose()  # PostgreSQL copies a database only while nobody is connected to it
-    return Template(url, instance, server)
+    if postgres_url is None or server is None:
+        return Template(url, instance)
+    return Template(url, instance, DatabaseCopies(server, str(make_url(postgres_url).database)))
 
 
 def postgres_server() -> str | None:
@@ -96,15 +133,13 @@ def database_copy(template: Template, folder: Path) -> Iterator[str]:
     SQLite copies the file into ``folder``; PostgreSQL copies the whole database (``CREATE
     DATABASE … TEMPLATE``), faster than emptying every table and running init again.
     """
-    if template.server is None:
+    if template.copies is None:
         copy = folder / "test.sqlite3"
         shutil.copy(template.url.removeprefix("sqlite:///"), copy)
         yield f"sqlite:///{copy}"
         return
-    original = make_url(template.url).database
-    name = f"{original}_{uuid.uuid4().hex[:8]}"
-    url = create_database(template.server, name, template=original)
+    url = template.copies.take()
     try:
         yield url
     finally:
-        drop_database(template.server, name)
+        template.copies.give_back(url)

@@ -59,10 +59,13 @@ def crpm_config() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory, postgres_url: str | None,
-                      crpm_config: dict[str, Any]) -> database.Template:
+                      crpm_config: dict[str, Any]) -> Iterator[database.Template]:
     """``crpm init`` once per run: the database and instance folder each test copies."""
-    return database.build_template(tmp_path_factory.mktemp("template"), postgres_url,
-                                   database.postgres_server(), crpm_config)
+    template = database.build_template(tmp_path_factory.mktemp("template"), postgres_url,
+                                       database.postgres_server(), crpm_config)
+    yield template
+    if template.copies is not None:
+        template.copies.close()
 
 
 @pytest.fixture
