@@ -30,9 +30,8 @@ def test_the_client_fetches_a_csrf_token_once_per_session(app: Flask,
         signed_out = client.post_form("/logout").status_code
     assert created == [200, 200] and signed_out == 302  # a wrong token would answer 400
     assert seen == [
-        "GET /login", "POST /login",  # signed out: the token of the login form
-        # signing in starts a new session, so a new token, from the sign-out form
-        "GET /login", "GET /", "POST /account/tokens",
+        "GET /password/forgot", "POST /login",
+        "GET /password/forgot", "POST /account/tokens",  # signing in starts a new session
         "POST /account/tokens",  # the same session: the same token
         "POST /logout",
     ]
