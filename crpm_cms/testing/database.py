@@ -37,12 +37,14 @@ def base_config(instance: Path, database_url: str) -> dict[str, Any]:
 
 
 class DatabaseCopies:
-    """Copies of a PostgreSQL template database, made and dropped in a thread while the tests
-    run: the server spends about 0.2 s on a copy and its removal, time Python only waits for."""
+    """Copies of a PostgreSQL template database, made (one ahead) and dropped in two threads
+    while the tests run: the server spends about 0.2 s on a copy and its removal, time Python
+    would only wait for."""
 
     def __init__(self, server: str, template: str) -> None:
         self.server, self.template = server, template
-        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database-copies")
+        self._maker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database-copies")
+        self._dropper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="database-drops")
         self._next: Future[str] | None = None
         self._drops: list[Future[None]] = []
 
@@ -55,20 +57,21 @@ class DatabaseCopies:
 
     def take(self) -> str:
         """A copy of the template for a test (its URL); the next one starts being made."""
-        url = (self._next or self._worker.submit(self._copy)).result()
-        self._next = self._worker.submit(self._copy)
+        url = (self._next or self._maker.submit(self._copy)).result()
+        self._next = self._maker.submit(self._copy)
         return url
 
     def give_back(self, url: str) -> None:
         """The test is over: its copy goes."""
-        self._drops.append(self._worker.submit(self._drop, url))
+        self._drops.append(self._dropper.submit(self._drop, url))
 
     def close(self) -> None:
         """Drop the copy made ahead for a test that did not come; report a failed drop."""
         if self._next is not None:
             self.give_back(self._next.result())
             self._next = None
-        self._worker.shutdown()
+        self._maker.shutdown()
+        self._dropper.shutdown()
         for drop in self._drops:
             drop.result()
 
