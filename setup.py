@@ -5,7 +5,9 @@ from setuptools import find_packages, setup
 
 
 def renamed(folder: str, name: str) -> list[str]:
-    return [name] + [f"{name}.{package}" for package in find_packages(folder)]
+    """The packages of ``folder`` under their install name; a plugin's tests are not shipped."""
+    packages = find_packages(folder, exclude=["*.tests", "*.tests.*"])
+    return [name] + [f"{name}.{package}" for package in packages]
 
 
 setup(

@@ -46,8 +46,18 @@ from crpm_cms.pagination import (
 from crpm_cms.permissions import can, countries_for, holders, require
 from crpm_cms.plugin_system.services import is_enabled
 from crpm_cms.registrations import services as registrations
-from crpm_cms.registrations.models import Registration, RegistrationActivity
-from crpm_cms.registrations.rules import ACTION_LABELS, STATE_LABELS, RegistrationError
+from crpm_cms.registrations.models import (
+    Registration,
+    RegistrationActivity,
+    RegistrationTransition,
+)
+from crpm_cms.registrations.rules import (
+    ACTION_LABELS,
+    SEAT_STATES,
+    STATE_LABELS,
+    TRANSITIONS,
+    RegistrationError,
+)
 from crpm_cms.registrations.statistics import participation_statistics
 from crpm_cms.routes import Routes
 from crpm_cms.search.services import record_change, watch_model
@@ -81,8 +91,10 @@ __all__ = [
     "CSV_MEDIA_TYPE",
     "FORMULA_PREFIXES",
     "LANGUAGE_NAMES",
+    "SEAT_STATES",
     "STATE_LABELS",
     "THEME_VOCABULARIES",
+    "TRANSITIONS",
     "XLSX_MEDIA_TYPE",
     "ConfigError",
     "Country",
@@ -96,6 +108,7 @@ __all__ = [
     "Registration",
     "RegistrationActivity",
     "RegistrationError",
+    "RegistrationTransition",
     "Routes",
     "Term",
     "User",

@@ -28,6 +28,7 @@ def markdown_files() -> list[Path]:
     files = [ROOT / "README.md", ROOT / "CHANGELOG.md"]
     files += sorted((ROOT / "docs").rglob("*.md"))
     files += sorted((ROOT / "plugins").glob("*/README.md"))
+    files += sorted((ROOT / "examples").glob("*/README.md"))
     return [path for path in files if path.is_file()]
 
 

@@ -9,15 +9,7 @@ import pytest
 from flask import Flask
 from playwright.sync_api import Page
 
-from crpm_cms.testing.browser import (  # noqa: F401 - fixtures for this module
-    PHONE,
-    browser_context_args,
-    browser_type_launch_args,
-    context,
-    live_server,
-    sign_in,
-)
-from tests.browser.test_pages import blocking_violations
+from crpm_cms.testing.browser import PHONE, blocking_violations, sign_in
 from tests.files import samples
 from tests.files.library import add_document, document_count
 

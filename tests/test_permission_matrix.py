@@ -152,16 +152,21 @@ SIGNS_OUT = {"users.logout"}
 
 Row = tuple[str, str, str, dict[str, str], tuple[int, ...]]
 HERE = Path(__file__).parent
+PLUGINS = HERE.parent / "plugins"
 # Groups of rows, each checked by its own test on its own app and data (so parallel workers
 # share them): the core's rows above, then more rows kept beside the code they check, in
-# ``tests/matrix_core_<domain>.py`` (always) and ``tests/matrix_<plugin>.py`` (when the plugin
-# is loaded). Each of those has ``ROWS`` and, optionally, ``fixtures(app, people) -> dict`` for
-# the placeholders its rows use. The rows of a group run in order.
-GROUPS = ["core", *sorted(path.stem.removeprefix("matrix_") for path in HERE.glob("matrix_*.py"))]
+# ``tests/matrix_core_<domain>.py`` and ``tests/matrix_example.py`` (always) and
+# ``plugins/<plugin>/tests/matrix.py`` (when the plugin is loaded). Each of those has ``ROWS``
+# and, optionally, ``fixtures(app, people) -> dict`` for the placeholders its rows use. The rows
+# of a group run in order.
+GROUPS = ["core", *sorted(path.stem.removeprefix("matrix_") for path in HERE.glob("matrix_*.py")),
+          *sorted(path.parent.parent.name for path in PLUGINS.glob("*/tests/matrix.py"))]
 
 
 def row_module(group: str) -> ModuleType:
-    return importlib.import_module(f"tests.matrix_{group}")
+    if (HERE / f"matrix_{group}.py").exists():
+        return importlib.import_module(f"tests.matrix_{group}")
+    return importlib.import_module(f"plugins.{group}.tests.matrix")
 
 
 def is_loaded(app: Flask, group: str) -> bool:

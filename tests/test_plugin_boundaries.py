@@ -1,8 +1,9 @@
 """Plugins reach the core only through its declared API, and never reach each other.
 
 A module under ``plugins/`` (or the example plugin) may import ``crpm_cms.plugin_api`` and
-``crpm_cms.hookspecs``; its tests may also import the test kit, ``crpm_cms.testing``. Anything
-else in ``crpm_cms`` may change without notice, so importing it is a defect this test names.
+``crpm_cms.hookspecs``; its tests and its ``bench.py`` may also import the test kit,
+``crpm_cms.testing``, and never the core's own tests (``tests.*``), which are not installed.
+Anything else in ``crpm_cms`` may change without notice: importing it is a defect this names.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def refusals(source: str, plugin: str, is_test: bool) -> list[str]:
             wrong.append(f"line {line}: {module} is not part of the plugin API")
         if is_within(module, "crpm_plugins") and not is_within(module, f"crpm_plugins.{plugin}"):
             wrong.append(f"line {line}: {module} belongs to another plugin")
+        if is_within(module, "tests"):
+            wrong.append(f"line {line}: {module} is one of the core's tests, not installed")
     return wrong
 
 
@@ -62,7 +65,8 @@ def plugin_modules() -> list[tuple[Path, str, bool]]:
             if "migrations" in parts:
                 continue
             plugin = parts[0] if folder.name == "plugins" else ""
-            modules.append((path, plugin, "tests" in parts or path.name == "conftest.py"))
+            is_test = "tests" in parts or path.name in ("conftest.py", "bench.py")
+            modules.append((path, plugin, is_test))
     return modules
 
 
@@ -87,6 +91,8 @@ def test_plugins_import_the_core_only_through_its_api() -> None:
     ("from crpm_cms.testing import sign_in", False, True),
     ("from crpm_cms.testing import sign_in", True, False),
     ("from crpm_cms.testing.client import Client", True, False),
+    ("from tests.test_webinars import add_event", True, True),
+    ("from tests.files.library import add_document", False, True),
 ])
 def test_the_boundary_check_names_what_it_should(source: str, is_test: bool,
                                                   refused: bool) -> None:
@@ -100,7 +106,7 @@ def test_every_views_module_of_a_plugin_is_registered(app: Flask) -> None:
 
     forgotten = []
     for module_info in pkgutil.walk_packages(crpm_plugins.__path__, "crpm_plugins."):
-        if ".tests" in module_info.name or ".migrations" in module_info.name:
+        if any(part in module_info.name.split(".") for part in ("tests", "migrations", "bench")):
             continue
         module = importlib.import_module(module_info.name)
         routes = getattr(module, "routes", None)

@@ -7,26 +7,20 @@ runs ``crpm plugins disable|enable example`` and both servers follow on their ne
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
+from crpm_cms.testing.servers import fetch, gunicorn
 from tests.test_plugins import require_example_plugin
 
 require_example_plugin()
 
 pytestmark = pytest.mark.slow  # two gunicorn servers and two commands
 
-START_TIMEOUT = 60  # seconds for a server to answer its first request
-REQUEST_TIMEOUT = 10
 COMMAND_TIMEOUT = 120
 
 
@@ -38,54 +32,6 @@ def crpm_env(tmp_path: Path, database_url: str, make_app) -> dict[str, str]:  # 
     env.update(CRPM_DATABASE_URL=database_url, CRPM_SECRET_KEY="workers-test",
                CRPM_INSTANCE_PATH=str(tmp_path / "instance"), CRPM_TESTING="true")
     return env
-
-
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=REQUEST_TIMEOUT) as response:  # noqa: S310
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
-@contextmanager
-def gunicorn(env: dict[str, str], log: Path) -> Iterator[str]:
-    """A gunicorn server on a socket the OS gave a free port; yields its base URL."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(64)
-    url = f"http://127.0.0.1:{listener.getsockname()[1]}"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--workers", "1", "--timeout", "30",
-             "--graceful-timeout", "2", "--bind", f"fd://{listener.fileno()}",
-             "crpm_cms:create_app()"],
-            env=env, stdout=output, stderr=subprocess.STDOUT, pass_fds=(listener.fileno(),),
-        )
-    try:
-        wait_until_serving(url, process, log)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        listener.close()
-
-
-def wait_until_serving(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"gunicorn exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            fetch(f"{url}/")
-            return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(f"gunicorn did not answer within {START_TIMEOUT} s:\n{log.read_text()}")
 
 
 def crpm(env: dict[str, str], *args: str) -> None:

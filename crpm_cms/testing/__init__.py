@@ -11,13 +11,24 @@ a server. Tests marked ``@pytest.mark.slow`` run first.
 Real-browser fixtures (Playwright on Debian's Chromium) are opt-in: ``pytest_plugins =
 ["crpm_cms.testing.browser"]`` in the top conftest.py.
 
-The helpers below are for test modules: ``from crpm_cms.testing import Client, sign_in``.
+The helpers below are for test modules: ``from crpm_cms.testing import Client, sign_in``;
+``crpm_cms.testing.site`` sets up accounts, documents and plugins through the core's services,
+``crpm_cms.testing.servers`` runs real gunicorn workers, and ``crpm_cms.testing.browser`` has
+the browser helpers (``blocking_violations``, ``watch_csp``).
 """
 
 from crpm_cms.testing.client import PASSWORD, PEOPLE, Client, client_of, create_people, sign_in
 from crpm_cms.testing.database import FAST_HASHING, Template, base_config
 from crpm_cms.testing.mail import Inbox, smtp_server
 from crpm_cms.testing.queries import counted_queries, queries_of_page
+from crpm_cms.testing.servers import gunicorn
+from crpm_cms.testing.site import (
+    accounts,
+    add_document,
+    initialise_site,
+    load_demo_data,
+    set_plugin_enabled,
+)
 
 __all__ = [
     "FAST_HASHING",
@@ -26,11 +37,17 @@ __all__ = [
     "Client",
     "Inbox",
     "Template",
+    "accounts",
+    "add_document",
     "base_config",
     "client_of",
     "counted_queries",
     "create_people",
+    "gunicorn",
+    "initialise_site",
+    "load_demo_data",
     "queries_of_page",
+    "set_plugin_enabled",
     "sign_in",
     "smtp_server",
 ]

@@ -32,6 +32,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-component-update", "--disable-sync"]
 PHONE = {"width": 360, "height": 780}
 TIMEOUT_MS = 10_000  # pages answer in well under a second here; a missing element fails fast
+BLOCKING_IMPACTS = {"serious", "critical"}  # axe-core findings a page must not have
 
 
 def skip_or_fail(reason: str) -> None:
@@ -62,6 +63,25 @@ def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.fill("main input[name=password]", password)
     page.click("main form button[type=submit]")
     page.wait_for_selector(".main-nav a[href='/account']")
+
+
+def blocking_violations(page: Page) -> list[str]:
+    """axe-core's serious and critical findings on the page, as 'rule: targets' lines."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page).response
+    return [f"{v['id']} ({v['impact']}): {v['help']} — "
+            + ", ".join(str(node["target"]) for node in v["nodes"])
+            for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
+
+
+def watch_csp(page: Page) -> list[str]:
+    """A list that fills with what the Content-Security-Policy blocks on the page from now on
+    (it must block nothing of ours)."""
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if "Content Security Policy" in message.text else None)
+    return blocked
 
 
 @pytest.fixture(scope="session")

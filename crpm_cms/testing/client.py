@@ -58,11 +58,13 @@ class Client(FlaskClient):
         return self.post(url, data=data, **kwargs)
 
 
-def client_of(app: Flask) -> Client:
-    """A new ``Client`` of ``app``: its own cookies, nobody signed in."""
+def client_of(app: Flask, email: str | None = None) -> Client:
+    """A new ``Client`` of ``app``: its own cookies, signed in as ``email`` when given."""
     app.test_client_class = Client
     client = app.test_client()
     assert isinstance(client, Client)
+    if email:
+        sign_in(client, email)
     return client
 
 

@@ -13,23 +13,14 @@ from sqlalchemy import update
 
 from crpm_cms.content.models import ContentItem
 from crpm_cms.extensions import db
-from crpm_cms.testing.browser import PHONE, TIMEOUT_MS, sign_in
+from crpm_cms.testing.browser import PHONE, TIMEOUT_MS, blocking_violations, sign_in, watch_csp
 from crpm_cms.timezones import utcnow
-from tests.browser.test_pages import blocking_violations
 from tests.test_content import png
 
 pytestmark = pytest.mark.browser
 
 TITLE = "Atelier régional sur la mobilité à Dakar"
 LATER = "Forum des diasporas de 2099"
-
-
-def watch_csp(page: Page) -> list[str]:
-    """Collect what the Content-Security-Policy blocks (it must block nothing of ours)."""
-    blocked: list[str] = []
-    page.on("console", lambda message: blocked.append(message.text)
-            if "Content Security Policy" in message.text else None)
-    return blocked
 
 
 def write_news(page: Page, title: str, publish_at: str = "") -> None:

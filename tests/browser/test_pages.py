@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from flask import Flask
 from playwright.sync_api import Browser, BrowserContext, Page, Response
 
 from crpm_cms.organisations import services as organisations
-from crpm_cms.testing.browser import PHONE, serve, sign_in
+from crpm_cms.testing.browser import PHONE, blocking_violations, serve, sign_in
 
 pytestmark = pytest.mark.browser
 
-BLOCKING_IMPACTS = {"serious", "critical"}
 HOME_BUDGET = 100 * 1024  # bytes, images aside (docs/benchmarks.md#budgets)
 
 
@@ -26,14 +24,6 @@ def organisation_slug(app: Flask) -> str:
             website="https://ase.example.org", countries=["SN", "FR"],
         ), actor=None)
         return saved.slug
-
-
-def blocking_violations(page: Page) -> list[str]:
-    """axe-core's serious and critical findings, as 'rule: targets' lines."""
-    results = Axe().run(page).response
-    return [f"{v['id']} ({v['impact']}): {v['help']} — "
-            + ", ".join(str(node["target"]) for node in v["nodes"])
-            for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
 
 
 @pytest.mark.parametrize(("path", "role"), [

@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import undefer
-from werkzeug.datastructures import FileStorage
 
 from crpm_cms.extensions import db
-from crpm_cms.library import services
 from crpm_cms.library.models import LibraryDocument
-from crpm_cms.users import services as accounts
-
-
-def add_document(app: Flask, content: bytes, name: str = "document.txt", *,
-                 uploader: str | None = None, **fields: object) -> str:
-    """Add a document through the service and return its slug (messages in English)."""
-    values: dict = {"title": "Étude sur la mobilité", "summary": "", "document_type": "study",
-                    "language": "fr", "year": 2024, "access": "public", "countries": ["SN"],
-                    "themes": ["governance"]}
-    values.update(fields)
-    with app.test_request_context("/?lang=en"):
-        actor = accounts.find_by_email(uploader) if uploader else None
-        upload = FileStorage(stream=io.BytesIO(content), filename=name)
-        return services.add_document(upload, services.DocumentData(**values), actor).slug
+from crpm_cms.testing.site import add_document
 
 
 def library_folder(app: Flask) -> Path:

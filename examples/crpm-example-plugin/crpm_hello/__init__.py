@@ -1,0 +1,1 @@
+"""An example CRPM CMS plugin: members of the network leave a short greeting."""

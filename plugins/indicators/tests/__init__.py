@@ -1,0 +1,1 @@
+r"""The indicators plugin's tests: \`pytest plugins/indicators\`."""

@@ -1,0 +1,1 @@
+r"""The training plugin's tests: \`pytest plugins/training\`."""

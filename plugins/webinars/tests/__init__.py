@@ -1,0 +1,1 @@
+r"""The webinars plugin's tests: \`pytest plugins/webinars\`."""
