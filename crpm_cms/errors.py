@@ -7,6 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from crpm_cms.extensions import db
+
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood. Please go back and try "
                                "again.")),
@@ -43,6 +45,7 @@ def render_unexpected(error: Exception) -> tuple[str | Response, int]:
     if isinstance(error, HTTPException):
         return render_error(error)
     current_app.logger.exception("Unexpected error on %s %s", request.method, request.path)
+    db.session.rollback()  # a failed statement leaves PostgreSQL refusing the page's own queries
     return render_error(InternalServerError())
 
 

@@ -18,6 +18,7 @@ from flask import current_app, has_request_context, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from crpm_cms.forms import single_line
 from crpm_cms.settings.services import get_setting
 
 
@@ -29,7 +30,7 @@ def render_message(to: str, template: str, language: str | None, **context: Any)
     message = EmailMessage()
     message["From"] = f"{get_setting('site_name')} <{current_app.config['MAIL_SENDER']}>"
     message["To"] = to
-    message["Subject"] = subject.strip()
+    message["Subject"] = single_line(subject).strip()  # a stray CR must not fail the send
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=current_app.config["MAIL_SENDER"].split("@")[-1])
     message.set_content(body.strip() + "\n")

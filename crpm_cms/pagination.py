@@ -1,12 +1,16 @@
-"""Pages of results: the ``?page=`` of HTML lists, and the pages of the JSON API.
+"""Numbers a visitor sends, and pages of results: the ``?page=`` of HTML lists, and the pages of
+the JSON API.
 
 HTML lists clamp the page number (a page past the end is simply empty); the API refuses a
 bad ``page`` or ``per_page`` with ``InvalidRequest``, which its blueprints answer with a 400.
+A number from a request is read with ``whole_number_in`` or ``row_id``: ASCII digits only
+(``int()`` would take ``٣``; ``str.isdigit()`` takes ``¹``, which ``int()`` then refuses) and
+within bounds the database can compare (a 20-digit id overflows PostgreSQL's ``bigint``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,9 +25,34 @@ MAX_PER_PAGE = 100
 DEFAULT_PER_PAGE = 20
 
 
+MAX_ROW_ID = 2**63 - 1  # PostgreSQL's bigint, SQLite's integer
+
+
+def whole_number_in(text: str | None, low: int, high: int) -> int | None:
+    """``text`` as a whole number from ``low`` to ``high`` (ASCII digits, an optional ``-``),
+    or ``None`` for anything else."""
+    text = (text or "").strip()
+    digits = text.removeprefix("-")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > 19:
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
+
+
+def row_id(text: str | None) -> int | None:
+    """``text`` as the id of a database row, or ``None`` (which finds nothing)."""
+    return whole_number_in(text, 1, MAX_ROW_ID)
+
+
+def row_ids(texts: Iterable[str]) -> list[int]:
+    """The row ids among ``texts``, anything else left out."""
+    return [number for number in map(row_id, texts) if number is not None]
+
+
 def page_number() -> int:
     """The ``?page=`` of an HTML list, from 1 to ``MAX_PAGE`` (anything else reads as 1)."""
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+    page = whole_number_in(request.args.get("page"), 1, 10**12)
+    return min(page or 1, MAX_PAGE)
 
 
 class InvalidRequest(ValueError):
@@ -40,11 +69,8 @@ def whole_number(args: Mapping[str, str], name: str, default: int | None, low: i
     raw = args.get(name)
     if raw in (None, ""):
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        value = low - 1
-    if not low <= value <= high:
+    value = whole_number_in(raw, low, high)
+    if value is None:
         raise InvalidRequest(_("Invalid query."), {
             name: _("Give a whole number from %(low)d to %(high)d.", low=low, high=high)})
     return value

@@ -14,13 +14,18 @@ from crpm_cms.events import emit
 from crpm_cms.exports import (
     CSV_MEDIA_TYPE,
     FORMULA_PREFIXES,
+    MAX_SHEET_COLUMNS,
     XLSX_MEDIA_TYPE,
+    SheetTooLarge,
+    content_disposition,
     csv_bytes,
     download,
     safe_cell,
+    sheet_rows,
     xlsx_bytes,
 )
 from crpm_cms.extensions import Model, csrf, db, limiter
+from crpm_cms.forms import Form, SubForm, single_line
 from crpm_cms.i18n import LANGUAGE_NAMES, current_language, language_of, localised, localised_field
 from crpm_cms.library.models import LibraryDocument
 from crpm_cms.library.queries import visible_documents
@@ -36,12 +41,16 @@ from crpm_cms.organisations import services as organisations
 from crpm_cms.organisations.forms import http_url
 from crpm_cms.organisations.models import Organisation, OrganisationIdentifier
 from crpm_cms.pagination import (
+    MAX_ROW_ID,
     InvalidRequest,
     Page,
     page_arguments,
     page_links,
     page_number,
     page_of,
+    row_id,
+    row_ids,
+    whole_number_in,
 )
 from crpm_cms.permissions import can, countries_for, holders, require
 from crpm_cms.plugin_system.services import is_enabled
@@ -91,6 +100,8 @@ __all__ = [
     "CSV_MEDIA_TYPE",
     "FORMULA_PREFIXES",
     "LANGUAGE_NAMES",
+    "MAX_ROW_ID",
+    "MAX_SHEET_COLUMNS",
     "SEAT_STATES",
     "STATE_LABELS",
     "THEME_VOCABULARIES",
@@ -98,6 +109,7 @@ __all__ = [
     "XLSX_MEDIA_TYPE",
     "ConfigError",
     "Country",
+    "Form",
     "InvalidRequest",
     "LibraryDocument",
     "MissingSiteUrl",
@@ -110,10 +122,13 @@ __all__ = [
     "RegistrationError",
     "RegistrationTransition",
     "Routes",
+    "SheetTooLarge",
+    "SubForm",
     "Term",
     "User",
     "bearer_user",
     "can",
+    "content_disposition",
     "countries",
     "countries_for",
     "csrf",
@@ -148,9 +163,13 @@ __all__ = [
     "registrations",
     "render_message",
     "require",
+    "row_id",
+    "row_ids",
     "safe_cell",
     "save_settings",
     "send_mail",
+    "sheet_rows",
+    "single_line",
     "site_url_option",
     "term_label",
     "terms",
@@ -161,6 +180,7 @@ __all__ = [
     "visible_documents",
     "visitor",
     "watch_model",
+    "whole_number_in",
     "xlsx_bytes",
     "zone",
     "zone_choices",

@@ -9,8 +9,10 @@ from typing import IO, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import Flask, Request, Response, request
+from flask_babel import gettext as _
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
 from werkzeug.formparser import FormDataParser
 
 from crpm_cms.plugin_system.services import registry
@@ -76,6 +78,8 @@ def safe_next_url(target: str | None, fallback: str) -> str:
     if not target:
         return fallback
     target = target.replace("\\", "/").strip()
+    if not target.isprintable():  # a line break would make the Location header fail
+        return fallback
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return fallback
@@ -85,6 +89,20 @@ def safe_next_url(target: str | None, fallback: str) -> str:
 # NUL and the other C0 control characters but tab and line breaks: none belongs in typed text,
 # and PostgreSQL refuses to store a NUL (a form holding one would fail on save).
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+MAX_JSON_DEPTH = 20  # the API's bodies are two levels deep; 1,000 would overflow Python's stack
+TOO_DEEP = object()
+
+
+def json_depth(value: Any, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deeply lists and objects nest in ``value``, counted up to ``limit + 1`` at most."""
+    depth, level = 0, [value]
+    while level and depth <= limit:
+        level = [item for node in level if isinstance(node, list | dict)
+                 for item in (node.values() if isinstance(node, dict) else node)]
+        depth += 1
+    return depth - 1 if not level else depth
 
 
 def without_control_characters(value: Any) -> Any:
@@ -127,8 +145,17 @@ class CleanRequest(Request):
         return self.parameter_storage_class(cleaned_pairs(pairs))
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
-        return without_control_characters(super().get_json(force=force, silent=silent,
-                                                           cache=cache))
+        """The JSON body, cleaned; one nested deeper than ``MAX_JSON_DEPTH`` is a 400."""
+        try:
+            value = super().get_json(force=force, silent=silent, cache=cache)
+        except RecursionError:
+            value = TOO_DEEP
+        if value is TOO_DEEP or json_depth(value) > MAX_JSON_DEPTH:
+            if silent:
+                return None
+            raise BadRequest(_("The JSON body is nested more than %(depth)d levels deep.",
+                               depth=MAX_JSON_DEPTH))
+        return without_control_characters(value)
 
 
 def init_app(app: Flask) -> None:

@@ -10,7 +10,9 @@ from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 
 ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
-Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs
+# Decompression bombs: a picture is refused on its declared size, before it is decoded. (Pillow's
+# own MAX_IMAGE_PIXELS only warns up to twice its value.)
+MAX_PIXELS = 40_000_000
 
 
 class InvalidImage(ValueError):
@@ -29,6 +31,9 @@ def save_image(upload: FileStorage, kind: str, max_side: int) -> str:
         with Image.open(upload.stream) as image:
             if image.format not in ACCEPTED_FORMATS:
                 raise InvalidImage(image.format)
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise InvalidImage(f"{width} x {height} pixels, more than {MAX_PIXELS}")
             image.load()
             image.thumbnail((max_side, max_side))
             converted = image.convert("RGBA")

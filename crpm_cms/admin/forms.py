@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import AnyOf, DataRequired, Email, Length, Optional
 
+from crpm_cms.forms import Form
 from crpm_cms.users.forms import LANGUAGE_CHOICES
 from crpm_cms.users.models import SCOPED_ROLES, User
 
@@ -31,7 +31,7 @@ _required = DataRequired(message=_l("This field is required."))
 _email = Email(message=_l("Please enter a valid e-mail address."))
 
 
-class UserFilterForm(FlaskForm):
+class UserFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -40,7 +40,7 @@ class UserFilterForm(FlaskForm):
         (code, STATUS_LABELS[code]) for code in ("pending", "invited", "active", "disabled")])
 
 
-class RolesForm(FlaskForm):
+class RolesForm(Form):
     """Roles beyond ``member``; an editor or focal point without countries acts for all."""
 
     admin = BooleanField(_l("Administrator"))
@@ -82,15 +82,15 @@ class InviteForm(RolesForm):
     language = SelectField(_l("Language of the invitation"), choices=LANGUAGE_CHOICES)
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     action = HiddenField(validators=[AnyOf(("approve", "disable", "enable", "reinvite"))])
 
 
-class PluginForm(FlaskForm):
+class PluginForm(Form):
     enabled = HiddenField(validators=[AnyOf(("0", "1"))])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     site_name = StringField(_l("Site name"), validators=[_required, Length(max=120)])
     country = SelectField(_l("Country of the deployment"), validators=[Optional()])
     contact_email = EmailField(_l("Contact address"),

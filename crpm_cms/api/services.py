@@ -17,14 +17,22 @@ from sqlalchemy.orm import raiseload
 from werkzeug.datastructures import FileStorage, MultiDict
 
 from crpm_cms.content import services as content
-from crpm_cms.content.models import ContentItem
+from crpm_cms.content.models import BODY_LENGTH, SUMMARY_LENGTH, TITLE_LENGTH, ContentItem
 from crpm_cms.content.queries import published
 from crpm_cms.content.services import ContentData
 from crpm_cms.extensions import db
+from crpm_cms.forms import single_line
 from crpm_cms.library import services as library
 from crpm_cms.library.models import LibraryDocument
 from crpm_cms.library.queries import visible_documents
-from crpm_cms.pagination import InvalidRequest, Page, page_arguments, page_of, whole_number
+from crpm_cms.pagination import (
+    InvalidRequest,
+    Page,
+    page_arguments,
+    page_of,
+    whole_number,
+    whole_number_in,
+)
 from crpm_cms.taxonomies.models import Country, Term
 from crpm_cms.taxonomies.services import THEME_VOCABULARIES
 from crpm_cms.users.models import User
@@ -104,14 +112,16 @@ def translations(base: Select, model: Any, records: list[Any]) -> dict[int, list
 
 
 def _text(payload: Mapping[str, Any], name: str, errors: dict[str, str], required: bool = False,
-          limit: int | None = None) -> str:
+          limit: int | None = None, one_line: bool = False) -> str:
+    """A text field of a JSON body: stripped, on one line if ``one_line`` (as the same field
+    of the form), and checked."""
     value = payload.get(name, "")
     if value is None:
         value = ""
     if not isinstance(value, str):
         errors[name] = _("Must be text.")
         return ""
-    value = value.strip()
+    value = (single_line(value) if one_line else value).strip()
     if required and not value:
         errors[name] = _("This field is required.")
     elif limit is not None and len(value) > limit:
@@ -170,9 +180,9 @@ def content_payload(kind: str, payload: Any) -> ContentData:
     if not isinstance(payload, dict):
         raise InvalidRequest(_("Send a JSON object."))
     errors: dict[str, str] = {}
-    title = _text(payload, "title", errors, required=True, limit=255)
-    summary = _text(payload, "summary", errors, limit=2000)
-    body_html = _text(payload, "body_html", errors)
+    title = _text(payload, "title", errors, required=True, limit=TITLE_LENGTH, one_line=True)
+    summary = _text(payload, "summary", errors, limit=SUMMARY_LENGTH)
+    body_html = _text(payload, "body_html", errors, limit=BODY_LENGTH)
     language = check_language(payload.get("language"), errors)
     country = payload.get("country") or None
     if country is not None:
@@ -212,18 +222,17 @@ def split_codes(values: list[str]) -> list[str]:
 def year(value: str | None, errors: dict[str, str]) -> int | None:
     if value in (None, ""):
         return None
-    try:
-        return int(value)
-    except ValueError:
+    number = whole_number_in(value, 1, 9999)
+    if number is None:
         errors["year"] = _("Give a year such as 2024.")
-        return None
+    return number
 
 
 def document_data(form: MultiDict[str, str]) -> library.DocumentData:
     """Metadata of an uploaded document from multipart fields, checked by the library's rules."""
     errors: dict[str, str] = {}
     data = library.DocumentData(
-        title=form.get("title", ""), summary=form.get("summary", ""),
+        title=single_line(form.get("title", "")), summary=form.get("summary", ""),
         document_type=form.get("type", ""),
         language=form.get("language") or current_app.config["DEFAULT_LANGUAGE"],
         year=year(form.get("year"), errors), access=form.get("access") or "public",

@@ -26,7 +26,7 @@ from crpm_cms.library.models import LibraryDocument
 from crpm_cms.library.queries import visible_documents
 from crpm_cms.organisations import services as organisations
 from crpm_cms.organisations.models import Organisation
-from crpm_cms.pagination import InvalidRequest, page_links
+from crpm_cms.pagination import InvalidRequest, page_links, page_number
 from crpm_cms.permissions import can
 from crpm_cms.plugin_system.services import registry
 from crpm_cms.search.views import search_json
@@ -107,13 +107,13 @@ def organisations_json(found: list[Organisation]) -> list[dict[str, Any]]:
 
 
 def organisations_list() -> ResponseReturnValue:
-    page = request.args.get("page", 1, type=int)
+    page = page_number()  # lenient, as it always was: a bad page reads as the first
     filters = organisations.OrganisationFilters(
         country=request.args.get("country") or None, kind=request.args.get("kind") or None,
         theme=request.args.get("theme") or None, q=request.args.get("q") or None)
     conditions = [condition for extension in api_extensions("organisations")
                   if extension.filters for condition in extension.filters(request.args)]
-    result = organisations.search(visitor(), filters, max(page, 1), conditions)
+    result = organisations.search(visitor(), filters, page, conditions)
     return jsonify(total=result.total, page=result.page, pages=result.pages,
                    results=organisations_json(list(result.items)))
 

@@ -28,6 +28,7 @@ from crpm_cms.content.sanitize import sanitize_html
 from crpm_cms.content.views import IMAGE_WIDTH, blueprint, document_types, local_time
 from crpm_cms.extensions import db
 from crpm_cms.organisations.models import Organisation
+from crpm_cms.pagination import row_id
 from crpm_cms.permissions import can, countries_for, require
 from crpm_cms.taxonomies.services import countries, theme_choices
 from crpm_cms.timezones import deployment_zone, to_utc
@@ -303,8 +304,8 @@ def revisions(item_id: int) -> ResponseReturnValue:
 @blueprint.get("/editor/<int:item_id>/revisions/compare")
 def compare(item_id: int) -> ResponseReturnValue:
     item = writable_item(item_id)
-    older = versions.revision_of(item, request.args.get("a", type=int))
-    newer = versions.revision_of(item, request.args.get("b", type=int))
+    older = versions.revision_of(item, row_id(request.args.get("a")))
+    newer = versions.revision_of(item, row_id(request.args.get("b")))
     if older is None or newer is None:
         flash(_("Choose two versions of this item to compare."), "error")
         return redirect(url_for("content.revisions", item_id=item.id))

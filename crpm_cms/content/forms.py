@@ -6,7 +6,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -20,6 +19,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from crpm_cms.content.models import BODY_LENGTH, SUMMARY_LENGTH, TITLE_LENGTH
+from crpm_cms.forms import Form
 from crpm_cms.users.forms import LANGUAGE_CHOICES
 
 _required = DataRequired(message=_l("This field is required."))
@@ -36,15 +37,15 @@ def needs_alt(upload_field: FileField, alt_field: StringField) -> None:
                             _l("Describe the image in a few words (alternative text).")]
 
 
-class ContentForm(FlaskForm):
+class ContentForm(Form):
     """One form for news, publications and pages; the view removes what a kind does not use."""
 
     version = IntegerField(widget=HiddenInput(), validators=[
         InputRequired(message=_l("The form is incomplete; reload the page.")), NumberRange(1)])
     page = SelectField(_l("Page"), choices=list(PAGE_LABELS.items()))
-    title = StringField(_l("Title"), validators=[_required, Length(max=255)])
-    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=2000)])
-    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=500_000)],
+    title = StringField(_l("Title"), validators=[_required, Length(max=TITLE_LENGTH)])
+    summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=SUMMARY_LENGTH)])
+    body = TextAreaField(_l("Text"), validators=[Optional(), Length(max=BODY_LENGTH)],
                          render_kw={"data-editor": "", "rows": 16})
     image = FileField(_l("Image file"))
     image_alt = StringField(_l("Alternative text of this image"),
@@ -81,15 +82,15 @@ class ContentForm(FlaskForm):
             "cover_alt" in self and self.cover_alt.errors)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A workflow button: only the CSRF token, the action is in the URL."""
 
 
-class RestoreForm(FlaskForm):
+class RestoreForm(Form):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(1)])
 
 
-class PublicationFilter(FlaskForm):
+class PublicationFilter(Form):
     """The GET filter above the publications; its value stays in the URL."""
 
     class Meta:

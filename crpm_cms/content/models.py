@@ -17,6 +17,8 @@ from crpm_cms.users.models import User
 KINDS = ("news", "publication", "page")
 STATUSES = ("draft", "submitted", "published", "unpublished", "archived")
 PAGE_SLUGS = ("about", "contact", "legal", "privacy")
+# Lengths an item's fields may have, the same through the editor and the API.
+TITLE_LENGTH, SUMMARY_LENGTH, BODY_LENGTH = 255, 2000, 500_000
 
 content_themes = Table(
     "content_themes",

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from crpm_cms.feeds import discovery, services
+from crpm_cms.pagination import whole_number_in
 
 blueprint = Blueprint("feeds", __name__)
 blueprint.add_app_template_global(discovery.page_meta, "discovery_meta")
@@ -47,7 +48,7 @@ def publications() -> ResponseReturnValue:
 
 @blueprint.get("/sitemap.xml")
 def sitemap() -> ResponseReturnValue:
-    page = request.args.get("page", type=int) if "page" in request.args else None
+    page = whole_number_in(request.args["page"], 1, 10**6) if "page" in request.args else None
     if "page" in request.args and page is None:
         abort(404)
     found = services.sitemap(page)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -16,6 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from crpm_cms.forms import Form
 from crpm_cms.library.models import ACCESS_LEVELS
 
 ACCESS_LABELS = {"public": _l("Public: everyone can read and download it"),
@@ -24,7 +24,7 @@ ACCESS_LABELS = {"public": _l("Public: everyone can read and download it"),
 _required = DataRequired(message=_l("This field is required."))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """The GET form above the list; its values stay in the URL. ``lang`` is taken by the
     interface language, hence ``language``."""
 
@@ -39,7 +39,7 @@ class FilterForm(FlaskForm):
     language = SelectField(_l("Language"), validate_choice=False)
 
 
-class DocumentForm(FlaskForm):
+class DocumentForm(Form):
     """A document's metadata; the choices are set by the view."""
 
     title = StringField(_l("Title"), validators=[_required, Length(max=255)])
@@ -62,5 +62,5 @@ class UploadForm(DocumentForm):
     file = FileField(_l("File"), validators=[FileRequired(message=_l("Choose a file to upload."))])
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """Only the CSRF token: the confirmation is the page that shows this form."""

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any
-from urllib.parse import quote
 
 from flask import (
     Blueprint,
@@ -24,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
+from crpm_cms.exports import content_disposition
 from crpm_cms.extensions import db
 from crpm_cms.i18n import LANGUAGE_NAMES
 from crpm_cms.library import services
@@ -31,7 +29,7 @@ from crpm_cms.library.forms import DeleteForm, DocumentForm, FilterForm, UploadF
 from crpm_cms.library.models import LibraryDocument
 from crpm_cms.library.validation import download_name, format_size
 from crpm_cms.organisations.models import Organisation
-from crpm_cms.pagination import page_number
+from crpm_cms.pagination import page_number, whole_number_in
 from crpm_cms.permissions import can, require
 from crpm_cms.taxonomies.services import countries, theme_choices
 
@@ -60,7 +58,7 @@ def filters_from(form: FilterForm) -> services.LibraryFilters:
     year = form.year.data or ""
     return services.LibraryFilters(
         document_type=form.type.data or None, country=form.country.data or None,
-        theme=form.theme.data or None, year=int(year) if year.isdigit() and len(year) < 6 else None,
+        theme=form.theme.data or None, year=whole_number_in(year, 1, 9999),
         language=form.language.data or None, q=(form.q.data or "").strip()[:100] or None)
 
 
@@ -103,13 +101,6 @@ def detail(slug: str) -> ResponseReturnValue:
         kind=services.file_kind(document), size=format_size(document.size),
         translations=services.translations(current_user, document),
         can_edit=services.can_edit(current_user, document))
-
-
-def content_disposition(name: str) -> str:
-    """``attachment`` with the name in UTF-8 (RFC 6266), and a plain ASCII one for old clients."""
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    ascii_name = re.sub(r"[^A-Za-z0-9._ -]", "_", folded) or "document"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 @blueprint.get("/<slug>/download")

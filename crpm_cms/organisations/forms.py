@@ -6,12 +6,10 @@ import re
 from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     EmailField,
     FieldList,
-    Form,
     FormField,
     SearchField,
     SelectField,
@@ -22,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from crpm_cms.forms import Form, SubForm
 from crpm_cms.organisations.models import VISIBILITIES
 
 VISIBILITY_LABELS = {"public": _l("Public: everyone can see it"),
@@ -31,7 +30,7 @@ SCHEME_PATTERN = re.compile(r"^[A-Z]{2}-[A-Z0-9_]{1,36}$")
 _required = DataRequired(message=_l("This field is required."))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """The GET form above the list; its values stay in the URL."""
 
     class Meta:
@@ -52,7 +51,7 @@ def http_url(_form: Form, field: StringField) -> None:
         raise ValidationError(_l("Enter an address starting with http:// or https://."))
 
 
-class IdentifierForm(Form):
+class IdentifierForm(SubForm):
     """One official identifier (org-id.guide scheme and value); both or neither."""
 
     scheme = StringField(_l("Scheme"), validators=[Length(max=40)],
@@ -71,7 +70,7 @@ class IdentifierForm(Form):
             raise ValidationError(_l("Give the identifier for this scheme."))
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(_l("Name"), validators=[_required, Length(max=255)])
     acronym = StringField(_l("Acronym"), validators=[Optional(), Length(max=40)])
     kind = SelectField(_l("Kind"), validators=[_required])
@@ -97,5 +96,5 @@ class OrganisationForm(FlaskForm):
                 if row.scheme.data and row.value.data]
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """Only the CSRF token: the confirmation is the page that shows this form."""

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from crpm_cms.forms import Form
 from crpm_cms.users.models import GENDERS
 
 GENDER_LABELS = {"woman": _l("Woman"), "man": _l("Man"), "other": _l("Other"),
@@ -22,16 +22,16 @@ _password_length = Length(min=10, max=200,
 _same_password = EqualTo("password", message=_l("The two passwords do not match."))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail address"), validators=[_required, Length(max=254)])
     password = PasswordField(_l("Password"), validators=[_required, Length(max=200)])
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = EmailField(_l("E-mail address"), validators=[_required, _email, Length(max=254)])
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[_required, _password_length])
     confirm = PasswordField(_l("New password again"), validators=[_required, _same_password])
 
@@ -46,7 +46,7 @@ class RegisterForm(InvitationForm):
     language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
 
 
-class AccountForm(FlaskForm):
+class AccountForm(Form):
     display_name = StringField(_l("Your name"), validators=[_required, Length(max=120)])
     language = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
     gender = SelectField(_l("Gender (optional)"), validators=[Optional()])
@@ -57,17 +57,17 @@ class AccountForm(FlaskForm):
         self.gender.choices = [("", "—")] + [(code, GENDER_LABELS[code]) for code in GENDERS]
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[_required])
     password = PasswordField(_l("New password"), validators=[_required, _password_length])
     confirm = PasswordField(_l("New password again"), validators=[_required, _same_password])
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(_l("Token name"), validators=[_required, Length(max=80)])
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     password = PasswordField(_l("Your password"), validators=[_required])
     confirm = BooleanField(_l("I understand that my personal data will be erased."),
                            validators=[DataRequired(message=_l("Please tick this box."))])

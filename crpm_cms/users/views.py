@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -30,6 +31,10 @@ def submitted_email() -> str:
     return "email:" + accounts.normalise_email(request.form.get("email", ""))[:254]
 
 
+# What a request for an account answers in the "approval" mode, whether or not the address
+# already has an account (its owner gets an e-mail): the page does not tell who is a member.
+REQUEST_RECEIVED = _l("Thank you. An administrator will check your request; you will receive an "
+                      "e-mail when your account is active.")
 limit_attempts = limiter.shared_limit(login_rate_limit, scope="sign-in", methods=["POST"])
 limit_attempts_per_account = limiter.shared_limit(
     login_rate_limit, scope="sign-in-account", key_func=submitted_email, methods=["POST"])
@@ -98,6 +103,7 @@ def reset_password(token: str) -> ResponseReturnValue:
 
 
 @blueprint.route("/register", methods=["GET", "POST"])
+@limit_attempts
 def register() -> ResponseReturnValue:
     mode = get_setting("registration_mode")
     if current_user.is_authenticated:
@@ -118,15 +124,22 @@ def register() -> ResponseReturnValue:
                 status=status, language=form.language.data,
                 organisation_id=form.organisation.data or None)
         except accounts.AccountError as error:
-            form.email.errors = [str(error)]
+            existing = accounts.find_by_email(form.email.data or "")
+            if error.args[0] != "email_taken" or existing is None or status == "active":
+                form.email.errors = [str(error)]
+            else:  # the answer of a new request; the owner of the address is told by e-mail
+                send_mail(existing.email, "registration_existing", existing.language,
+                          user=existing, login_link=url_for("users.login", _external=True),
+                          reset_link=url_for("users.forgot_password", _external=True))
+                flash(str(REQUEST_RECEIVED), "success")
+                return redirect(url_for("site.home"))
         else:
             if status == "active":
                 accounts.start_session(user, request.headers.get("User-Agent", ""))
                 flash(_("Welcome, your account is ready."), "success")
                 return redirect(url_for("users.account"))
             notify_admins_of_registration(user)
-            flash(_("Thank you. An administrator will check your request; you will receive an "
-                    "e-mail when your account is active."), "success")
+            flash(str(REQUEST_RECEIVED), "success")
             return redirect(url_for("site.home"))
     return render_template("users/register.html", form=form, mode=mode), (
         400 if form.errors else 200)

@@ -6,13 +6,11 @@ from crpm_plugins.cso_map.models import GENDER_FOCUSES, PRECISIONS
 from crpm_plugins.cso_map.places import PlaceData, ProfileData, coordinates_problems
 from crpm_plugins.cso_map.vocabulary import GENDER_FOCUS_LABELS, PRECISION_LABELS
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     SearchField,
     SelectField,
@@ -24,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from crpm_cms.plugin_api import http_url
+from crpm_cms.plugin_api import Form, SubForm, http_url
 
 _required = DataRequired(message=_l("This field is required."))
 
@@ -46,7 +44,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class MapFilterForm(FlaskForm):
+class MapFilterForm(Form):
     """The GET form above the map and the list; its values stay in the URL."""
 
     class Meta:
@@ -60,7 +58,7 @@ class MapFilterForm(FlaskForm):
     gender_focus = SelectField(_l("Gender focus"), validate_choice=False)
 
 
-class PlaceForm(Form):
+class PlaceForm(SubForm):
     """One place; the coordinates are optional when a known city or the country is enough."""
 
     country = SelectField(_l("Country of this place"), validate_choice=False)
@@ -120,7 +118,7 @@ class ProfileFields:
                            languages(self.working_languages.data))
 
 
-class ProposalForm(ProfileFields, FlaskForm):
+class ProposalForm(ProfileFields, Form):
     """A new organisation, or a change to one, proposed for moderation."""
 
     name = StringField(_l("Name"), validators=[_required, Length(max=255)])
@@ -140,29 +138,29 @@ class ProposalForm(ProfileFields, FlaskForm):
         Optional(), Length(max=254), Email(message=_l("Please enter a valid e-mail address."))])
 
 
-class MapRecordForm(ProfileFields, FlaskForm):
+class MapRecordForm(ProfileFields, Form):
     """The editor of an organisation's places and directory fields (focal points, editors)."""
 
     places = FieldList(FormField(PlaceForm), min_entries=1, max_entries=20)
     verified = BooleanField(_l("I have checked this record with the organisation"))
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(Form):
     message = TextAreaField(_l("Message to the person who proposed it"),
                             validators=[Optional(), Length(max=2000)])
     decision = SelectField(_l("Decision"), choices=[("approve", _l("Approve")),
                                                     ("reject", _l("Reject"))])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(_l("CSV or XLSX file"))
     dry_run = BooleanField(_l("Only check the file (dry run): write nothing"), default=True)
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """Only the CSRF token: the button is the confirmation."""
 
 
-class MapSettingsForm(FlaskForm):
+class MapSettingsForm(Form):
     visitor_proposals = BooleanField(
         _l("Visitors without an account may propose organisations"))

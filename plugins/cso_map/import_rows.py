@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from crpm_cms.plugin_api import FORMULA_PREFIXES
+from crpm_cms.plugin_api import FORMULA_PREFIXES, SheetTooLarge, sheet_rows
 
 REQUIRED_COLUMNS = ("name", "acronym", "kind", "country", "city", "latitude", "longitude",
                     "precision", "themes", "website", "email", "identifier_scheme", "identifier")
@@ -101,8 +101,10 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     try:  # formulas are read as their text, so that "=…" is refused like in a CSV file
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
-        rows = [[_cell_text(value) for value in row]
-                for row in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2)]
+        rows = [[_cell_text(cell.value) for cell in row]
+                for row in sheet_rows(sheet, MAX_ROWS + 1)]  # one more: "too many rows" below
+    except SheetTooLarge as error:
+        raise ImportFileError(str(error)) from None
     except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError,
             OSError):
         raise ImportFileError(_("The file is not a readable XLSX workbook.")) from None

@@ -21,11 +21,13 @@ from crpm_cms.plugin_api import (
     CSV_MEDIA_TYPE,
     XLSX_MEDIA_TYPE,
     Organisation,
+    content_disposition,
     countries,
     csv_bytes,
     db,
     download,
     page_number,
+    row_ids,
     terms,
     theme_choices,
     visitor,
@@ -85,8 +87,7 @@ def points() -> ResponseReturnValue:
 @blueprint.get("/popup")
 def popup() -> ResponseReturnValue:
     """The organisations at one point of the map, as a fragment the script shows in a popup."""
-    wanted = [int(part) for part in request.args.get("ids", "").split(",")[:MAX_POPUP_IDS]
-              if part.strip().isdigit()]
+    wanted = row_ids(request.args.get("ids", "").split(",")[:MAX_POPUP_IDS])
     found = queries.visible_by_ids(visitor(), wanted)
     return render_template("cso_map/_popup.html", organisations=found, kinds=kind_labels(),
                            places=queries.places_by_organisation([o.id for o in found]))
@@ -99,7 +100,8 @@ def file_name(extension: str) -> str:
     filters = current_filters()
     parts = [value for value in (filters.country, filters.kind, filters.theme,
                                  filters.target_group, filters.gender_focus) if value]
-    suffix = "".join(f"-{part}" for part in parts if part.replace("_", "").isalnum())
+    suffix = "".join(f"-{part}" for part in parts
+                     if part.replace("_", "").isascii() and part.replace("_", "").isalnum())
     return f"organisations{suffix}.{extension}"
 
 
@@ -107,7 +109,7 @@ def file_name(extension: str) -> str:
 def geojson() -> ResponseReturnValue:
     response = Response(exports.geojson(visitor(), current_filters()),
                         mimetype=GEOJSON_MEDIA_TYPE)
-    response.headers["Content-Disposition"] = f'inline; filename="{file_name("geojson")}"'
+    response.headers["Content-Disposition"] = content_disposition(file_name("geojson"), "inline")
     return response
 
 

@@ -18,7 +18,7 @@ from flask import Blueprint, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from crpm_cms.plugin_api import bearer_user, csrf
+from crpm_cms.plugin_api import bearer_user, csrf, whole_number_in
 
 blueprint = Blueprint("indicators_api", __name__, url_prefix="/api/v1/indicators")
 csrf.exempt(blueprint)  # writes need a Bearer token; a browser's cookie is never enough
@@ -55,7 +55,7 @@ def list_indicators() -> ResponseReturnValue:
 @blueprint.get("/<code>/data")
 def data(code: str) -> ResponseReturnValue:
     indicator = indicator_or_404(code)
-    country, year = request.args.get("country"), request.args.get("year", type=int)
+    country, year = request.args.get("country"), whole_number_in(request.args.get("year"), 1, 9999)
     picks = {d.code: request.args[d.code] for d in dimensions_of(indicator)
              if request.args.get(d.code)}
     rows = [o for o in services.observations(indicator)

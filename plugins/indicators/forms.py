@@ -8,12 +8,13 @@ from crpm_plugins.indicators.models import ORDINAL_LEVELS, Indicator
 from crpm_plugins.indicators.services import STATUS_LABELS
 from crpm_plugins.indicators.vocabulary import ORDINAL_LABELS
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import Field, SelectField, StringField, TextAreaField
 
+from crpm_cms.plugin_api import Form
 
-class ValueForm(FlaskForm):
+
+class ValueForm(Form):
     """One value; a select for each disaggregation is added by ``value_form``."""
 
     country = SelectField(_l("Country"), validate_choice=False)
@@ -44,16 +45,16 @@ def value_form(indicator: Indicator, countries: list[tuple[str, str]]) -> ValueF
     return form
 
 
-class UploadForm(FlaskForm):
+class UploadForm(Form):
     file = FileField(_l("Filled-in template (XLSX) or CSV file"),
                      validators=[FileRequired(message=_l("Choose a file to send."))])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     country = SelectField(_l("Country"), validate_choice=False)
     status = SelectField(_l("Reporting status"), validate_choice=False,
                          choices=list(STATUS_LABELS.items()))
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(Form):
     """Only the CSRF token: the value to delete is in the address."""

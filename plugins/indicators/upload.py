@@ -21,6 +21,8 @@ from flask_babel import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from crpm_cms.plugin_api import SheetTooLarge, sheet_rows
+
 MAX_UPLOAD = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 VALUES_SHEET = "Values"
@@ -86,9 +88,11 @@ def xlsx_rows(data: bytes) -> Iterator[list[Any]]:
         workbook.close()
         return
     try:
-        for row in sheet.iter_rows():
+        for row in sheet_rows(sheet, MAX_ROWS):
             yield [Formula(str(cell.value)) if cell.data_type == "f" else cell.value
                    for cell in row]
+    except SheetTooLarge as error:
+        raise FileRefused(str(error)) from None
     finally:
         workbook.close()
 

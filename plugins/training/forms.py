@@ -8,7 +8,6 @@ from typing import Any
 
 from crpm_plugins.training.models import QUESTION_KINDS, Training
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -32,6 +31,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from crpm_cms.plugin_api import Form
+
 _required = DataRequired(message=_l("This field is required."))
 _time = _l("Enter a date and time.")
 QUOTA_ITEM = re.compile(r"^([A-Za-z]{2})\s*[=:]\s*(\d{1,4})$")
@@ -39,7 +40,7 @@ QUESTION_KIND_LABELS = dict(zip(QUESTION_KINDS, (
     _l("Free text"), _l("One choice among answers"), _l("Yes or no")), strict=True))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     class Meta:
         csrf = False
 
@@ -47,7 +48,7 @@ class FilterForm(FlaskForm):
     country = SelectField(_l("Country"), validate_choice=False)
 
 
-class TrainingForm(FlaskForm):
+class TrainingForm(Form):
     kind = SelectField(_l("Kind of training"), validators=[_required])
     title_fr = StringField(_l("Title in French"), validators=[_required, Length(max=255)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=255)])
@@ -106,7 +107,7 @@ def country_quotas(text: str, choices: Iterable[Any]) -> dict[str, int]:
     return quotas
 
 
-class SessionForm(FlaskForm):
+class SessionForm(Form):
     starts = DateTimeLocalField(_l("Starts"), format="%Y-%m-%dT%H:%M",
                                 validators=[InputRequired(message=_time)])
     ends = DateTimeLocalField(_l("Ends"), format="%Y-%m-%dT%H:%M",
@@ -118,7 +119,7 @@ class SessionForm(FlaskForm):
     language = SelectField(_l("Language"), validators=[_required])
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(Form):
     question_kind = SelectField(_l("Kind of answer"), choices=list(QUESTION_KIND_LABELS.items()))
     label = StringField(_l("Question"), validators=[_required, Length(max=300)])
     choices = TextAreaField(_l("Answers to choose from (one per line)"),
@@ -126,14 +127,14 @@ class QuestionForm(FlaskForm):
     required = BooleanField(_l("An answer is required"), default=True)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button that changes something: only the CSRF token and an optional note."""
 
     note = StringField(_l("Note for the person (optional)"),
                        validators=[Optional(), Length(max=500)])
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(Form):
     """The intake questions of one training become its fields (``question_<id>``)."""
 
 
@@ -159,7 +160,7 @@ def apply_form(training: Training) -> ApplyForm:
     return TrainingApplyForm()
 
 
-class CoachingSlotForm(FlaskForm):
+class CoachingSlotForm(Form):
     topic = StringField(_l("Topic"), validators=[_required, Length(max=255)])
     coach_email = EmailField(_l("E-mail of the coach (empty: yourself)"), validators=[
         Optional(), Email(message=_l("Please enter a valid e-mail address."))])

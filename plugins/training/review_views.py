@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from crpm_cms.plugin_api import Routes, registrations, require
+from crpm_cms.plugin_api import Routes, registrations, require, row_ids
 
 routes = Routes()  # added to the plugin's blueprint by register_blueprints
 
@@ -71,7 +71,7 @@ def review_bulk(training_id: int) -> ResponseReturnValue:
     training = reviewed_or_404(training_id)
     action = request.form.get("action", "")
     back = url_for("training.review", training_id=training.id)
-    ids = [int(value) for value in request.form.getlist("registration") if value.isdigit()]
+    ids = row_ids(request.form.getlist("registration"))
     if action not in applications.REVIEW_ACTIONS or not ids:
         return refused(_("Tick at least one application and choose what to do."), back)
     result = applications.review_many(training, ids, action, current_user)
@@ -93,7 +93,7 @@ def session_attendance(training_id: int, session_id: int) -> ResponseReturnValue
         abort(404)
     form = ActionForm()
     if request.method == "POST" and form.validate_on_submit():
-        present = {int(v) for v in request.form.getlist("present") if v.isdigit()}
+        present = set(row_ids(request.form.getlist("present")))
         try:
             count = attendance.record(training, session, present, current_user)
         except services.TrainingError as error:

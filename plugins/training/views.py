@@ -20,6 +20,7 @@ from crpm_cms.plugin_api import (
     page_number,
     registrations,
     require,
+    row_id,
     terms,
     visitor,
 )
@@ -157,7 +158,7 @@ def certificate_pdf(training_id: int) -> ResponseReturnValue:
     """The holder's PDF (also for those who review the holder's country)."""
     require("training.apply")
     training = training_or_404(training_id)
-    registration_id = request.args.get("registration", type=int)
+    registration_id = row_id(request.args.get("registration"))
     if registration_id is None:
         registration = applications.own_registration(training, current_user)
     else:

@@ -17,7 +17,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, Timezone, enums, vCalAddress
 
-from crpm_cms.plugin_api import User, get_setting, terms, zone
+from crpm_cms.plugin_api import User, get_setting, single_line, terms, zone
 
 REFRESH = timedelta(hours=6)  # how often subscribers should reload a feed
 PRODID = "-//CRPM network//webinars calendar//FR"
@@ -117,7 +117,7 @@ def calendar(entries: Iterable[Entry], name: str, method: str = "PUBLISH",
     entries = list(entries)
     language = str(get_locale() or current_app.config["DEFAULT_LANGUAGE"])
     stable = uuid.uuid5(uuid.NAMESPACE_URL, f"crpm-webinars:{name}:{language}")
-    cal = Calendar.new(prodid=PRODID, method=method, name=name, uid=stable,
+    cal = Calendar.new(prodid=PRODID, method=method, name=single_line(name), uid=stable,
                        refresh_interval=REFRESH)
     cal.add("x-published-ttl", "PT6H")  # the same hint as REFRESH-INTERVAL, for Outlook
     zones: dict[str, tuple[int, int]] = {}

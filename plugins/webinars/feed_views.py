@@ -19,7 +19,15 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from crpm_cms.plugin_api import Routes, db, get_setting, is_zone, require, zone_choices
+from crpm_cms.plugin_api import (
+    Routes,
+    content_disposition,
+    db,
+    get_setting,
+    is_zone,
+    require,
+    zone_choices,
+)
 
 routes = Routes()  # added to the plugin's blueprint by register_blueprints
 
@@ -69,7 +77,7 @@ def event_ics(event_id: int) -> ResponseReturnValue:
     response = conditional_calendar(
         calendars.fingerprint("event", event.id, event.sequence, event.updated_at),
         event.updated_at, build)
-    response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}.ics"'
+    response.headers["Content-Disposition"] = content_disposition(f"event-{event.id}.ics")
     return response
 
 

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from crpm_plugins.webinars.services import EventData, MaterialData, SpeakerData
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -19,6 +17,8 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from crpm_cms.plugin_api import Form, SubForm
 
 TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"]
 TIME_MESSAGE = _l("Enter a date and time such as 2027-02-25 10:00.")
@@ -52,7 +52,7 @@ def _time_field(label: str, required: bool) -> LocalTimeField:
     return LocalTimeField(label, format=TIME_FORMATS, validators=checks)
 
 
-class SpeakerForm(Form):
+class SpeakerForm(SubForm):
     name = StringField(_l("Speaker's name"), validators=[Optional(), Length(max=160)])
     affiliation = StringField(_l("Organisation or role"), validators=[Optional(),
                                                                       Length(max=255)])
@@ -60,7 +60,7 @@ class SpeakerForm(Form):
                          choices=[("", _l("Not declared")), *GENDER_LABELS.items()])
 
 
-class MaterialForm(Form):
+class MaterialForm(SubForm):
     kind = SelectField(_l("Kind of material"), validate_choice=False,
                        choices=list(MATERIAL_LABELS.items()))
     title = StringField(_l("Title of the material"), validators=[Optional(), Length(max=255)])
@@ -69,7 +69,7 @@ class MaterialForm(Form):
                            validators=[Optional(), Length(max=300)])
 
 
-class EventForm(FlaskForm):
+class EventForm(Form):
     """The event; the view sets the choices of the select fields."""
 
     # The event's SEQUENCE when the form was filled: a save over someone else's is refused.
@@ -132,7 +132,7 @@ class EventForm(FlaskForm):
             theme_codes=list(self.themes.data or []), speakers=speakers, materials=materials)
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """The GET filters above the lists; their values stay in the URL."""
 
     class Meta:
@@ -144,9 +144,9 @@ class FilterForm(FlaskForm):
     format = SelectField(_l("Format"), validate_choice=False)
 
 
-class ZoneForm(FlaskForm):
+class ZoneForm(Form):
     timezone = SelectField(_l("My time zone"), validate_choice=False)
 
 
-class ButtonForm(FlaskForm):
+class ButtonForm(Form):
     """Only the CSRF token: register, cancel my registration, reset my feed address."""

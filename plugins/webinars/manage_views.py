@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from crpm_cms.plugin_api import (
     CSV_MEDIA_TYPE,
+    MAX_ROW_ID,
     STATE_LABELS,
     XLSX_MEDIA_TYPE,
     Organisation,
@@ -30,9 +31,11 @@ from crpm_cms.plugin_api import (
     download,
     page_number,
     require,
+    row_ids,
     theme_choices,
     to_local,
     utcnow,
+    whole_number_in,
     xlsx_bytes,
     zone_choices,
 )
@@ -97,7 +100,7 @@ def save(event: WebinarEvent | None) -> ResponseReturnValue:
         expected = form.sequence.data or ""
         try:
             saved = services.save_event(event, form.data_for_service(), current_user,
-                                        int(expected) if expected.isdigit() else None)
+                                        whole_number_in(expected, 0, MAX_ROW_ID))
         except services.StaleEvent as stale:
             form.sequence.data = str(stale.event.sequence)  # saving again is a choice
             flash(_("Someone else saved this event while you were editing it: your changes "
@@ -163,8 +166,8 @@ def attendance(event_id: int) -> ResponseReturnValue:
     if event.starts_at > utcnow():
         flash(_("Attendance can be marked once the event has started."), "error")
         return redirect(url_for("webinars.participants", event_id=event.id)), 303
-    marks = {int(key[5:]): value for key, value in request.form.items()
-             if key.startswith("mark-") and key[5:].isdigit() and len(key) < 20}
+    marks = {number: value for key, value in request.form.items() if key.startswith("mark-")
+             for number in row_ids([key[5:]])}
     try:
         changed = registration.mark_attendance(event, marks, current_user)
     except RegistrationError as error:

@@ -205,7 +205,8 @@ def test_csv_download_in_the_open_sdg_layout(app: Flask, client: FlaskClient) ->
     enter_values(app, "CRPM-01", BY_SEX[:3], source="Protection civile")
     response = client.get("/indicators/CRPM-01/data.csv")
     assert response.status_code == 200
-    assert response.headers["Content-Disposition"] == 'attachment; filename="CRPM-01.csv"'
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=\"CRPM-01.csv\"; filename*=UTF-8''CRPM-01.csv")
     lines = response.get_data().decode("utf-8-sig").splitlines()
     assert lines == ["Year,Units,Country,Sex,Value,Notes,Source",
                      "2022,People,SN,,412,,Protection civile",
