@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from crpm_cms import config as configuration
 from crpm_cms import core_plugin, errors, i18n, models, security, templating, theming
 from crpm_cms.extensions import babel, csrf, db, limiter, login_manager, migrate
+from crpm_cms.mail import outbox
 from crpm_cms.permissions import collect_permissions
 from crpm_cms.plugin_system.registry import PluginRegistry
 
@@ -52,6 +53,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    outbox.init_app(app)
     templating.init_app(app)
 
     with app.app_context():

@@ -271,12 +271,16 @@ jobs_group = click.Group("jobs", help="Periodic jobs of the enabled plugins (run
 @with_appcontext
 def jobs_run(names: tuple[str, ...]) -> None:
     """Run every job of the enabled plugins, or only the named ones."""
+    from crpm_cms.core_plugin import MAIL_JOB
     from crpm_cms.mail import MissingSiteUrl, external_links
     from crpm_cms.plugin_system.services import registry
 
     plugins = registry()
     not_run = []
-    for job_name, (plugin_name, job) in sorted(current_app.extensions["crpm_jobs"].items()):
+    jobs = current_app.extensions["crpm_jobs"].items()
+    # By name, the mail outbox last: it sends what the other jobs wrote.
+    for job_name, (plugin_name, job) in sorted(jobs, key=lambda item: (item[0] == MAIL_JOB,
+                                                                       item[0])):
         if names and job_name not in names:
             continue
         if not plugins.is_enabled(plugin_name):
@@ -297,11 +301,14 @@ def jobs_run(names: tuple[str, ...]) -> None:
 def register_core_commands(group: click.Group) -> None:
     for command in (db_group, plugins_group, users_group, jobs_group):
         group.add_command(command)
+    from crpm_cms.backup.cli import backup_command, restore_command
     from crpm_cms.library.cli import library_group
     from crpm_cms.search.cli import search_group
 
     group.add_command(library_group)
     group.add_command(search_group)
+    group.add_command(backup_command)
+    group.add_command(restore_command)
 
 
 def main() -> None:

@@ -46,12 +46,18 @@ def register_permissions() -> list[Permission]:
     ]
 
 
+MAIL_JOB = "mail.deliver"
+
+
 @hookimpl
 def register_jobs() -> list[Job]:
+    from crpm_cms.mail.outbox import deliver_job
     from crpm_cms.search.indexing import apply_job
 
     return [Job("search.apply_changes", apply_job,
-                "Apply recorded search changes; rebuild a missing or corrupt index.")]
+                "Apply recorded search changes; rebuild a missing or corrupt index."),
+            Job(MAIL_JOB, deliver_job, "Send the e-mails waiting in the outbox; run last, "
+                                       "after the jobs that write e-mails.")]
 
 
 @hookimpl

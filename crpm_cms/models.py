@@ -3,6 +3,7 @@
 from crpm_cms.audit.models import AuditEntry
 from crpm_cms.content.models import ContentItem, Revision
 from crpm_cms.library.models import LibraryDocument
+from crpm_cms.mail.models import QueuedMail
 from crpm_cms.organisations.models import Organisation, OrganisationIdentifier
 from crpm_cms.plugin_system.models import PluginState
 from crpm_cms.registrations.models import (
@@ -17,6 +18,6 @@ from crpm_cms.taxonomies.models import Country, Term
 from crpm_cms.users.models import ApiToken, LoginSession, RoleAssignment, User
 
 __all__ = ["ApiToken", "AuditEntry", "ContentItem", "Country", "LibraryDocument", "LoginSession",
-           "Organisation", "OrganisationIdentifier", "PluginState", "Registration",
+           "Organisation", "OrganisationIdentifier", "PluginState", "QueuedMail", "Registration",
            "RegistrationActivity", "RegistrationQuota", "RegistrationTransition", "Revision",
            "RoleAssignment", "SearchChange", "SiteSetting", "Term", "User"]

@@ -11,9 +11,7 @@ from ``/api/v1/openapi.json``. Hypothesis then mixes parameters and values at ra
 from __future__ import annotations
 
 import re
-from collections import deque
 from collections.abc import Iterator
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -27,6 +25,7 @@ from wtforms.fields.core import UnboundField
 
 from crpm_cms.forms import Form
 from crpm_cms.testing import Client, accounts, client_of, load_demo_data
+from crpm_cms.testing.crawl import crawl
 
 pytestmark = pytest.mark.slow  # thousands of requests
 
@@ -39,7 +38,7 @@ HOSTILE = [
 ]
 READS_QUERY = re.compile(r"""args(?:\.get(?:list)?\(|\[)\s*["']([a-z_][a-z0-9_]*)["']"""
                          r"""|["']([a-z_][a-z0-9_]*)["'] in request\.args""")
-SKIPPED = {"static", "users.logout"}
+SKIPPED = {"static", "users.logout"}  # files of the theme, and the way out
 
 
 def query_parameters(client: Client) -> list[str]:
@@ -61,41 +60,6 @@ def query_parameters(client: Client) -> list[str]:
         if "Filter" in form.__name__:
             names |= {name for name in dir(form) if isinstance(getattr(form, name), UnboundField)}
     return sorted(names)
-
-
-class Links(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        href = dict(attrs).get("href")
-        if tag == "a" and href:
-            self.found.append(href)
-
-
-def crawl(app: Flask, client: Client, found: dict[str, str], limit: int = 600) -> None:
-    """Follow the site's links from ``/``; ``found`` gets one path per endpoint not yet in it."""
-    adapter = app.url_map.bind("localhost")
-    queue, visited = deque(["/"]), set()
-    while queue and len(visited) < limit:
-        url = queue.popleft()
-        parts = urlsplit(url)
-        if parts.netloc not in ("", "localhost") or parts.path in visited:
-            continue
-        visited.add(parts.path)
-        try:
-            endpoint, _ = adapter.match(parts.path, method="GET")
-        except Exception:  # noqa: BLE001 - a link to a file or elsewhere: not a route
-            continue
-        if endpoint in SKIPPED:
-            continue
-        response = client.get(parts.path)
-        found.setdefault(endpoint, parts.path)
-        if response.mimetype == "text/html":
-            links = Links()
-            links.feed(response.get_data(as_text=True))
-            queue.extend(links.found)
 
 
 def placeholder_path(rule: Rule) -> str:
@@ -131,13 +95,12 @@ def demo_site(demo_app: Flask) -> tuple[dict[str, Client], dict[str, str]]:
     clients = {"anonymous": client_of(app), "admin": client_of(app)}
     clients["admin"].post_form("/login", {"email": "fuzz-admin@test.crpm",
                                           "password": "fuzz-password-2026"})
-    anonymous: dict[str, str] = {}
-    crawl(app, clients["anonymous"], anonymous)
-    as_admin: dict[str, str] = {}
-    crawl(app, clients["admin"], as_admin)
-    paths = {endpoint: f"anonymous {path}" for endpoint, path in anonymous.items()}
-    for endpoint, path in [*as_admin.items(), *get_routes(app)]:
-        paths.setdefault(endpoint, f"admin {path}")
+    anonymous = crawl(app, clients["anonymous"])
+    as_admin = crawl(app, clients["admin"])
+    paths = {endpoint: f"anonymous {address.split('?')[0]}"
+             for endpoint, address in anonymous.items()}
+    for endpoint, address in [*as_admin.items(), *get_routes(app)]:
+        paths.setdefault(endpoint, f"admin {address.split('?')[0]}")
     return clients, paths
 
 

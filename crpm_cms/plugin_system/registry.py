@@ -13,7 +13,7 @@ from types import ModuleType
 from typing import Any
 
 import pluggy
-from flask import Blueprint, Flask, g, has_request_context
+from flask import Blueprint, Flask, current_app, g, has_request_context
 from sqlalchemy import select
 
 from crpm_cms import hookspecs
@@ -78,20 +78,28 @@ class PluginRegistry:
 
     # -- calling hooks ---------------------------------------------------------------------------
 
-    def answers(self, hook_name: str, *, enabled_only: bool,
+    def answers(self, hook_name: str, *, enabled_only: bool, isolated: bool = False,
                 **kwargs: Any) -> list[tuple[str, Any]]:
         """Call a hook and keep who answered what, leaving out ``None`` answers.
 
         The order is pluggy's: ``tryfirst`` implementations, then the others from the last
         registered plugin to the first (the core is registered first, so it answers last), then
         ``trylast``. ``enabled_only`` leaves out the loaded plugins switched off in the database.
+        ``isolated``: an implementation that raises is logged and skipped, and the others still
+        answer.
         """
         skipped = self.disabled_names() if enabled_only else frozenset()
         found = []
         for impl in reversed(getattr(self.pm.hook, hook_name).get_hookimpls()):
             if impl.plugin_name in skipped:
                 continue
-            result = impl.function(**{name: kwargs[name] for name in impl.argnames})
+            try:
+                result = impl.function(**{name: kwargs[name] for name in impl.argnames})
+            except Exception:
+                if not isolated:
+                    raise
+                current_app.logger.exception("%s of %s failed", hook_name, impl.plugin_name)
+                continue
             if result is not None:
                 found.append((impl.plugin_name, result))
         return found

@@ -28,6 +28,7 @@ from crpm_cms.testing.site import (
     initialise_site,
     load_demo_data,
     set_plugin_enabled,
+    wait_for_outbox,
 )
 
 __all__ = [
@@ -50,4 +51,5 @@ __all__ = [
     "set_plugin_enabled",
     "sign_in",
     "smtp_server",
+    "wait_for_outbox",
 ]

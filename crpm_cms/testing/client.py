@@ -27,7 +27,8 @@ _TOKEN_PAGE = "/password/forgot"
 
 
 class Client(FlaskClient):
-    """A test client that fills in the CSRF token like the browser's form would.
+    """A test client that fills in the CSRF token like the browser's form would, and closes
+    each response as a server would.
 
     Flask-WTF signs the form's token from a secret kept in the session, so a token stays good
     while that secret does: it is fetched from a page once and reused until the secret changes
@@ -35,6 +36,11 @@ class Client(FlaskClient):
     """
 
     _csrf: tuple[str, str] | None = None  # (the session's secret, the token signed from it)
+
+    def open(self, *args: Any, buffered: bool = True, **kwargs: Any) -> TestResponse:
+        """As a server does, the response is read whole and closed, which runs its
+        ``call_on_close`` work (the e-mails the request wrote are sent then)."""
+        return super().open(*args, buffered=buffered, **kwargs)
 
     def _session_secret(self) -> str | None:
         with self.session_transaction() as session:

@@ -25,15 +25,21 @@ class Inbox:
         return payload.decode() if isinstance(payload, bytes) else str(payload)
 
 
-@contextmanager
-def smtp_server() -> Iterator[tuple[Inbox, int]]:
-    """An SMTP server on 127.0.0.1 while the block runs: its inbox and port."""
-    from aiosmtpd.controller import Controller  # only the tests that send mail need aiosmtpd
-
-    inbox = Inbox()
+def free_port() -> int:
     with socket.socket() as probe:  # aiosmtpd cannot report a port chosen by the OS
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def smtp_server(port: int | None = None,
+                inbox: Inbox | None = None) -> Iterator[tuple[Inbox, int]]:
+    """An SMTP server on 127.0.0.1 while the block runs: its inbox and port. Give the ``port``
+    and ``inbox`` of a server stopped earlier to start it again (an outage and its end)."""
+    from aiosmtpd.controller import Controller  # only the tests that send mail need aiosmtpd
+
+    inbox = inbox or Inbox()
+    port = port or free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     try:

@@ -125,8 +125,10 @@ class Indicator(Model):
     publications: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     position: Mapped[int] = mapped_column(default=0)
 
-    targets: Mapped[list[Target]] = relationship(secondary=indicator_targets, lazy="selectin",
-                                                 order_by="Target.position")
+    # by framework, then as the framework lists them (positions repeat across frameworks)
+    targets: Mapped[list[Target]] = relationship(
+        secondary=indicator_targets, lazy="selectin",
+        order_by=lambda: [Target.framework_id, Target.position, Target.id])
     related: Mapped[list[Indicator]] = relationship(
         secondary=related_indicators,
         primaryjoin=lambda: Indicator.id == related_indicators.c.indicator_id,

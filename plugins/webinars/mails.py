@@ -4,13 +4,12 @@ as a calendar invitation (``METHOD:REQUEST``); a withdrawal or a cancellation, `
 
 from __future__ import annotations
 
-import smtplib
 from typing import Any
 
 from crpm_plugins.webinars import calendars, registration
 from crpm_plugins.webinars.models import OWNER, WebinarEvent
 from crpm_plugins.webinars.timezones import profile_zone, shown
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import force_locale
 
 from crpm_cms.hookspecs import Event
@@ -36,9 +35,10 @@ def _times(event: WebinarEvent, user: User, language: str) -> list[Any]:
 
 
 def send(user: User, template: str, event: WebinarEvent, method: str | None = None,
-         **context: Any) -> bool:
-    """Render ``mail/webinars/<template>.txt`` for ``user`` and deliver it; False if SMTP failed.
-    The joining link goes to registered people only."""
+         **context: Any) -> None:
+    """Render ``mail/webinars/<template>.txt`` for ``user`` and put it in the outbox (sent
+    after the response, or by ``crpm jobs run``). The joining link goes to registered people
+    only."""
     language = language_of(user)
     with force_locale(language):
         registered = method == "REQUEST" or context.pop("with_link", False)
@@ -55,12 +55,7 @@ def send(user: User, template: str, event: WebinarEvent, method: str | None = No
                                     params={"method": method})
             message.add_attachment(invitation, maintype="application", subtype="ics",
                                    filename="invitation.ics")
-    try:
-        deliver(message)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("Could not send %r to %s", template, user.email)
-        return False
-    return True
+    deliver(message, f"webinars/{template}")
 
 
 def on_registration_changed(event: Event) -> None:
@@ -88,6 +83,7 @@ def notify_change(event: WebinarEvent) -> int:
         is_registered = entry.state == "registered"
         method = ("CANCEL" if event.status == "cancelled" else "REQUEST") if is_registered \
             else None
-        told += send(entry.user, "event_changed", event, method,
-                     with_link=is_registered and event.status != "cancelled")
+        send(entry.user, "event_changed", event, method,
+             with_link=is_registered and event.status != "cancelled")
+        told += 1
     return told

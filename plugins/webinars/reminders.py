@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from crpm_plugins.webinars import mails
 from crpm_plugins.webinars.models import OWNER, ReminderSent, WebinarEvent
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from crpm_cms.plugin_api import Registration, RegistrationActivity, User, db, utcnow
@@ -66,7 +66,7 @@ def claim(reminder: Due) -> int | None:
 
 
 def send_due(now: datetime | None = None) -> int:
-    """Send every due reminder once; returns how many this run sent."""
+    """Write every due reminder once into the mail outbox; returns how many this run wrote."""
     sent = 0
     for reminder in due(now or utcnow()):
         claimed = claim(reminder)
@@ -76,9 +76,6 @@ def send_due(now: datetime | None = None) -> int:
         person = db.session.get(User, reminder.user_id)
         if event is None or person is None or not person.is_active:
             continue
-        if mails.send(person, "reminder", event, with_link=True, kind=reminder.kind):
-            sent += 1
-        else:
-            db.session.execute(delete(ReminderSent).where(ReminderSent.id == claimed))
-            db.session.commit()
+        mails.send(person, "reminder", event, with_link=True, kind=reminder.kind)
+        sent += 1
     return sent

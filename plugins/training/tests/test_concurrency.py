@@ -31,7 +31,7 @@ from crpm_plugins.training.services import OWNER
 from flask import Flask
 
 from crpm_cms.plugin_api import SEAT_STATES, Registration, db, registrations
-from crpm_cms.testing import FAST_HASHING, PASSWORD, accounts
+from crpm_cms.testing import FAST_HASHING, PASSWORD, accounts, wait_for_outbox
 
 from .helpers import make_members, make_training, transitions_count
 
@@ -233,6 +233,7 @@ def test_fifty_apply_twenty_seats_two_workers(server) -> None:  # type: ignore[n
     with app.app_context():
         assert registrations.find_activity(OWNER, group.training_id).seats_taken == SEATS
 
+    assert wait_for_outbox(app) == 0  # each worker sends once its response is out
     assert len(inbox.messages) == transitions_count(app)  # one e-mail per transition
     served_by = {line.split()[0] for line in log.read_text().splitlines()}
     assert len(served_by) == 2, "both worker processes answered"

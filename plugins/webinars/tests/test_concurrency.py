@@ -18,7 +18,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from crpm_cms.plugin_api import RegistrationActivity, db
-from crpm_cms.testing import FAST_HASHING, PASSWORD, gunicorn
+from crpm_cms.testing import FAST_HASHING, PASSWORD, gunicorn, wait_for_outbox
 from crpm_cms.testing import accounts as users
 
 from .helpers import add_event, states, user_id
@@ -100,6 +100,7 @@ def test_fifty_members_for_twenty_seats_through_two_workers(make_app, tmp_path: 
             taken = db.session.scalar(select(RegistrationActivity.seats_taken).where(
                 RegistrationActivity.owner == OWNER, RegistrationActivity.external_id == event_id))
         assert taken == SEATS
+        assert wait_for_outbox(app) == 0  # each worker sends once its response is out
         subjects = outbox_subjects(tmp_path / "instance")
         assert subjects.count("Vous êtes inscrit·e : Places limitées") == SEATS
         assert subjects.count("Vous êtes sur la liste d’attente : Places limitées") == 30
@@ -111,5 +112,6 @@ def test_fifty_members_for_twenty_seats_through_two_workers(make_app, tmp_path: 
     after = states(app, event_id)
     assert [after[user] for user in first_waiting] == ["registered"] * CANCELLING
     assert list(after.values()).count("registered") == SEATS
+    assert wait_for_outbox(app) == 0
     subjects = outbox_subjects(tmp_path / "instance")
     assert subjects.count("Une place pour vous : Places limitées") == CANCELLING

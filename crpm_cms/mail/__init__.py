@@ -1,16 +1,14 @@
-"""Outgoing mail: SMTP when ``MAIL_SERVER`` is set, otherwise ``.eml`` files in the outbox; and
-where the links in an e-mail point when no request gives the site's address."""
+"""Outgoing mail: messages rendered from templates and put in the outbox, sent by SMTP when
+``MAIL_SERVER`` is set, otherwise written as ``.eml`` files in ``instance/outbox``; and where the
+links in an e-mail point when no request gives the site's address."""
 
 from __future__ import annotations
 
 import functools
-import smtplib
-import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from pathlib import Path
 from typing import Any
 
 import click
@@ -19,6 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from crpm_cms.forms import single_line
+from crpm_cms.mail import outbox
 from crpm_cms.settings.services import get_setting
 
 
@@ -38,30 +37,17 @@ def render_message(to: str, template: str, language: str | None, **context: Any)
     return message
 
 
-def deliver(message: EmailMessage) -> None:
-    config = current_app.config
-    if not config["MAIL_SERVER"]:
-        outbox = Path(current_app.instance_path) / "outbox"
-        outbox.mkdir(parents=True, exist_ok=True)
-        (outbox / f"{uuid.uuid4().hex}.eml").write_bytes(message.as_bytes())
-        return
-    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
-    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"],
-                    timeout=config["MAIL_TIMEOUT"]) as smtp:
-        if config["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if config["MAIL_USERNAME"]:
-            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
-        smtp.send_message(message)
+def deliver(message: EmailMessage, template: str = "message") -> None:
+    """Put a rendered message in the outbox (``crpm_cms.mail.outbox``): it is written with the
+    caller's change and sent after the response, or by ``crpm jobs run`` if the SMTP server is
+    down; ``template`` names it in the logs."""
+    outbox.queue(message, template)
 
 
 def send_mail(to: str, template: str, language: str | None = None, **context: Any) -> None:
-    """Render and deliver; a failing SMTP server is logged, never shown to the visitor as a 500."""
-    message = render_message(to, template, language, **context)
-    try:
-        deliver(message)
-    except (OSError, smtplib.SMTPException):
-        current_app.logger.exception("Could not send %r to %s", template, to)
+    """Render ``mail/<template>.txt`` in ``language`` and put it in the outbox: a failing SMTP
+    server delays the mail, and never fails the visitor's request."""
+    deliver(render_message(to, template, language, **context), template)
 
 
 class MissingSiteUrl(RuntimeError):

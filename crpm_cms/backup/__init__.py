@@ -1,0 +1,1 @@
+"""Backups of a deployment: ``crpm backup`` and ``crpm restore`` (see ``services``)."""
