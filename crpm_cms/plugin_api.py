@@ -94,6 +94,7 @@ from crpm_cms.users.auth import load_user_from_bearer as bearer_user
 from crpm_cms.users.auth import visitor
 from crpm_cms.users.models import User
 from crpm_cms.users.services import find_by_email as find_user_by_email
+from crpm_cms.versions import StaleRecord, Versioned, VersionField, changes, saving, seen_version
 
 __all__ = [
     "ACTION_LABELS",
@@ -123,11 +124,15 @@ __all__ = [
     "RegistrationTransition",
     "Routes",
     "SheetTooLarge",
+    "StaleRecord",
     "SubForm",
     "Term",
     "User",
+    "VersionField",
+    "Versioned",
     "bearer_user",
     "can",
+    "changes",
     "content_disposition",
     "countries",
     "countries_for",
@@ -167,6 +172,8 @@ __all__ = [
     "row_ids",
     "safe_cell",
     "save_settings",
+    "saving",
+    "seen_version",
     "send_mail",
     "sheet_rows",
     "single_line",

@@ -22,6 +22,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from crpm_cms.forms import Form, SubForm
 from crpm_cms.organisations.models import VISIBILITIES
+from crpm_cms.versions import VersionField
 
 VISIBILITY_LABELS = {"public": _l("Public: everyone can see it"),
                      "members": _l("Members only: hidden from visitors who are not signed in")}
@@ -90,6 +91,7 @@ class OrganisationForm(Form):
                             max_entries=10)
     visibility = SelectField(_l("Visibility"),
                              choices=[(code, VISIBILITY_LABELS[code]) for code in VISIBILITIES])
+    version = VersionField()
 
     def identifier_pairs(self) -> list[tuple[str, str]]:
         return [(row.scheme.data, row.value.data) for row in self.identifiers

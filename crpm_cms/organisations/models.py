@@ -12,6 +12,7 @@ from crpm_cms.i18n import localised
 from crpm_cms.taxonomies.models import Country, Term
 from crpm_cms.timezones import utcnow
 from crpm_cms.users.models import User
+from crpm_cms.versions import Versioned
 
 VISIBILITIES = ("public", "members")
 
@@ -30,7 +31,7 @@ organisation_themes = Table(
 )
 
 
-class Organisation(Model):
+class Organisation(Versioned, Model):
     __tablename__ = "organisations"
 
     id: Mapped[int] = mapped_column(primary_key=True)

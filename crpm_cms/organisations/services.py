@@ -22,6 +22,7 @@ from crpm_cms.organisations.models import (
 from crpm_cms.permissions import can, countries_for
 from crpm_cms.taxonomies.models import Country, Term
 from crpm_cms.users.models import User
+from crpm_cms.versions import saving
 
 PAGE_SIZE = 20
 
@@ -132,10 +133,12 @@ def _apply(organisation: Organisation | None, data: OrganisationData) -> Organis
 
 
 def save(organisation: Organisation | None, data: OrganisationData,
-         actor: User | None) -> Organisation:
-    """Create or update an organisation in one transaction."""
-    organisation = _apply(organisation, data)
-    db.session.commit()
+         actor: User | None, seen_version: int | None = None) -> Organisation:
+    """Create or update an organisation in one transaction; ``StaleRecord`` when someone saved
+    it since ``seen_version`` (the version the editor started from)."""
+    with saving(organisation, seen_version):
+        organisation = _apply(organisation, data)
+        db.session.commit()
     emit(Event("organisation.saved", actor.id if actor else None,
                {"organisation_id": organisation.id}))
     return organisation

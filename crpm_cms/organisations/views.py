@@ -21,6 +21,7 @@ from crpm_cms.taxonomies.services import (
     theme_choices,
 )
 from crpm_cms.uploads import InvalidImage, remove_image, save_image, send_image
+from crpm_cms.versions import StaleRecord, changes, seen_version
 
 blueprint = Blueprint("organisations", __name__, url_prefix="/organisations")
 
@@ -74,6 +75,7 @@ def build_form(organisation: Organisation | None) -> OrganisationForm:
     form = OrganisationForm()
     if not form.is_submitted() and organisation is not None:
         form = OrganisationForm(data=organisation_data(organisation))
+        form.version.data = str(organisation.version)
         while len(form.identifiers) < len(organisation.identifiers) + 2:
             form.identifiers.append_entry()
     allowed = services.allowed_countries(current_user, organisation)
@@ -154,7 +156,11 @@ def save_form(form: OrganisationForm, organisation: Organisation | None) -> Orga
     if new_logo:
         target.logo = new_logo
     try:
-        saved = services.save(target, data_from(form), current_user)
+        saved = services.save(target, data_from(form), current_user,
+                              seen_version(form.version.data))
+    except StaleRecord:
+        remove_image("logos", new_logo)
+        raise
     except IntegrityError:  # an identifier taken by someone else in the meantime
         db.session.rollback()
         remove_image("logos", new_logo)
@@ -167,7 +173,14 @@ def save_form(form: OrganisationForm, organisation: Organisation | None) -> Orga
 
 def edit_page(organisation: Organisation | None) -> ResponseReturnValue:
     form = build_form(organisation)
-    saved = save_form(form, organisation)
+    try:
+        saved = save_form(form, organisation)
+    except StaleRecord as stale:
+        assert organisation is not None  # only an existing organisation has a version
+        current = get_or_404(organisation.slug)
+        form.version.data = str(stale.version)  # saving again is a deliberate choice
+        return render_template("organisations/edit.html", form=form, organisation=current,
+                               changes=changes(form, organisation_data(current))), 409
     if saved is not None:
         flash(_("The organisation has been saved."), "success")
         return redirect(url_for("organisations.detail", slug=saved.slug))

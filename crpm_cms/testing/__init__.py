@@ -18,6 +18,7 @@ the browser helpers (``blocking_violations``, ``watch_csp``).
 """
 
 from crpm_cms.testing.client import PASSWORD, PEOPLE, Client, client_of, create_people, sign_in
+from crpm_cms.testing.concurrency import at_once
 from crpm_cms.testing.database import FAST_HASHING, Template, base_config
 from crpm_cms.testing.mail import Inbox, smtp_server
 from crpm_cms.testing.queries import counted_queries, queries_of_page
@@ -40,6 +41,7 @@ __all__ = [
     "Template",
     "accounts",
     "add_document",
+    "at_once",
     "base_config",
     "client_of",
     "counted_queries",

@@ -14,6 +14,7 @@ from crpm_cms.plugin_api import (
     Model,
     Organisation,
     Term,
+    Versioned,
     db,
     localised,
     utcnow,
@@ -48,7 +49,7 @@ event_themes = Table(
 )
 
 
-class WebinarEvent(Model):
+class WebinarEvent(Versioned, Model):
     """One webinar, forum or workshop. The wall-clock times typed in ``timezone`` are the truth;
     ``starts_at``/``ends_at`` are their UTC instants, recomputed on every save, for queries."""
 

@@ -30,6 +30,7 @@ from crpm_cms.plugin_api import (
     Country,
     LibraryDocument,
     Organisation,
+    StaleRecord,
     Term,
     User,
     countries_for,
@@ -38,6 +39,7 @@ from crpm_cms.plugin_api import (
     is_zone,
     record_change,
     registrations,
+    saving,
     to_utc,
     utcnow,
 )
@@ -237,18 +239,10 @@ class StaleEvent(Exception):
         self.event = event
 
 
-def save_event(event: WebinarEvent | None, data: EventData, actor: User | None,
-               expected_sequence: int | None = None) -> Saved:
-    """Create or update an event; raises EventError with every problem, changing nothing, and
-    StaleEvent when ``expected_sequence`` (what the editor saw) is no longer the event's."""
-    problems = problems_of(data, actor)
-    if problems:
-        raise EventError(problems)
-    if event is not None and expected_sequence is not None:
-        db.session.refresh(event, with_for_update=True)  # held until the commit below
-        if event.sequence != expected_sequence:
-            db.session.rollback()
-            raise StaleEvent(event)
+def _store(event: WebinarEvent | None, data: EventData,
+           actor: User | None) -> tuple[WebinarEvent, bool, bool]:
+    """Write the event and commit: the event, whether anything changed, whether registrants
+    must be told."""
     if event is None:
         event = WebinarEvent(uid=f"{uuid.uuid4()}@crpm-webinars", sequence=0,
                              created_by_id=actor.id if actor else None)
@@ -267,6 +261,29 @@ def save_event(event: WebinarEvent | None, data: EventData, actor: User | None,
         event.updated_at = utcnow()
         record_change(SEARCH_KIND, str(event.id))  # re-indexed once this transaction commits
     db.session.commit()
+    return event, changed, notify
+
+
+def save_event(event: WebinarEvent | None, data: EventData, actor: User | None,
+               expected_sequence: int | None = None) -> Saved:
+    """Create or update an event; raises EventError with every problem, changing nothing, and
+    StaleEvent when ``expected_sequence`` (what the editor saw) is no longer the event's."""
+    problems = problems_of(data, actor)
+    if problems:
+        raise EventError(problems)
+    if event is not None and expected_sequence is not None \
+            and event.sequence != expected_sequence:
+        db.session.rollback()
+        raise StaleEvent(event)
+    try:
+        # the UPDATE is conditional on the version loaded above (crpm_cms.versions): of two
+        # saves that passed the check at once, the second updates nothing and is refused
+        with saving(event, None):
+            event, changed, notify = _store(event, data, actor)
+    except StaleRecord:
+        assert event is not None
+        db.session.refresh(event)
+        raise StaleEvent(event) from None
     registrations.ensure_activity(OWNER, event.id, capacity=event.capacity,
                                   starts_on=event.starts_at.date())
     return Saved(event, changed, notify)

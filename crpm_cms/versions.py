@@ -1,0 +1,115 @@
+"""One guard against lost updates, for every record people edit (an optimistic lock).
+
+A model that mixes in ``Versioned`` has a ``version`` column that SQLAlchemy raises by one with
+each save and checks in the save itself — ``UPDATE … WHERE id = :id AND version = :loaded``
+(``version_id_col``): a save over a row another transaction changed meanwhile updates no row,
+and the row count says so, on SQLite as on PostgreSQL, without locks.
+
+The version a person started from travels with the form (``VersionField``, hidden) and the API
+(the ``If-Match`` header); ``saving(record, seen)`` refuses a save that starts from an older
+version before anything is written, and turns the ORM's own refusal into the same
+``StaleRecord``. The view then answers 409 with the form as it was typed (nothing is lost),
+the version now stored (saving again is a deliberate choice), and ``changes``: the fields
+someone else changed, with their new values.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import Field, HiddenField
+
+from crpm_cms.extensions import db
+from crpm_cms.pagination import whole_number_in
+
+
+class Versioned:
+    """Mixin: a ``version`` column checked and raised by every save of the row."""
+
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - a class-level directive
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
+
+
+class StaleRecord(Exception):
+    """Someone saved the record since this person (or API client) read it: saving would undo
+    their change. ``version`` is the one stored now."""
+
+    def __init__(self, version: int | None) -> None:
+        super().__init__(f"the record is at version {version}")
+        self.version = version
+
+
+def stored_version(record: Any) -> int | None:
+    """The version the database holds now for ``record`` (outside the session's copy)."""
+    model = type(record)
+    key = inspect(record).identity
+    if key is None:
+        return None
+    (primary_key,) = inspect(model).primary_key
+    return db.session.scalar(select(model.version).where(primary_key == key[0]))
+
+
+@contextmanager
+def saving(record: Any, seen: int | None) -> Iterator[None]:
+    """Around the change and commit of ``record``: ``StaleRecord`` (everything rolled back)
+    when the person started from another version than the stored one, or when another save
+    commits first. ``seen=None`` (a new record, a command) skips the first check only."""
+    if seen is not None and record is not None and getattr(record, "id", None) is not None \
+            and record.version != seen:
+        db.session.rollback()
+        raise StaleRecord(stored_version(record))
+    try:
+        yield
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleRecord(stored_version(record)) from None
+
+
+def seen_version(text: str | None) -> int | None:
+    """A version sent back by a form or an ``If-Match`` header (``"3"`` or ``W/"3"``)."""
+    return whole_number_in((text or "").removeprefix("W/").strip('"'), 1, 2**62)
+
+
+class VersionField(HiddenField):
+    """The version the form was filled from; set it on GET, read it with ``seen_version``."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(_l("Version"), **kwargs)
+
+
+def changes(fields: Iterator[Field] | list[Field], current: Mapping[str, Any],
+            labels: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
+    """``(label, value now stored)`` of each field whose stored value differs from what the
+    person typed: what someone else changed meanwhile, shown beside the kept form."""
+    found = []
+    for field in fields:
+        if field.name not in current or field.type in ("CSRFTokenField", "VersionField"):
+            continue
+        now, typed = current[field.name], field.data
+        if _normal(now) != _normal(typed):
+            label = (labels or {}).get(field.name) or str(field.label.text)
+            found.append((label, _shown(now, field)))
+    return found
+
+
+def _normal(value: Any) -> Any:
+    if isinstance(value, list | tuple | set):
+        return sorted(str(item) for item in value)
+    return "" if value is None else str(value).strip()
+
+
+def _shown(value: Any, field: Field) -> str:
+    choices = {choice[0]: choice[1] for choice in getattr(field, "choices", None) or []
+               if isinstance(choice, tuple | list) and len(choice) >= 2}
+    if isinstance(value, list | tuple | set):
+        return ", ".join(str(choices.get(item, item)) for item in value) or "—"
+    return str(choices.get(value, value)) if value not in (None, "") else "—"
