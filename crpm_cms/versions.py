@@ -1,28 +1,28 @@
 """One guard against lost updates, for every record people edit (an optimistic lock).
 
-A model that mixes in ``Versioned`` has a ``version`` column that SQLAlchemy raises by one with
-each save and checks in the save itself — ``UPDATE … WHERE id = :id AND version = :loaded``
-(``version_id_col``): a save over a row another transaction changed meanwhile updates no row,
-and the row count says so, on SQLite as on PostgreSQL, without locks.
+A model that mixes in ``Versioned`` has a ``version`` column. A save starts, in its own
+transaction, with ``UPDATE … SET version = version + 1 WHERE id = :id AND version = :seen`` and
+checks the row count: of two saves from the same version, the second updates no row (on
+PostgreSQL it waits for the first to commit, then finds the version changed; on SQLite the
+first holds the write lock) and is refused before it writes anything. The row is the whole
+record's guard: a save that changes only its related rows (places, seats) raises it too.
 
 The version a person started from travels with the form (``VersionField``, hidden) and the API
-(the ``If-Match`` header); ``saving(record, seen)`` refuses a save that starts from an older
-version before anything is written, and turns the ORM's own refusal into the same
-``StaleRecord``. The view then answers 409 with the form as it was typed (nothing is lost),
-the version now stored (saving again is a deliberate choice), and ``changes``: the fields
-someone else changed, with their new values.
+(the ``If-Match`` header); ``saving(record, seen)`` does the check. The view then answers 409
+with the form as it was typed (nothing is lost), the version now stored (saving again is a
+deliberate choice), and ``changes``: the fields someone else changed, with their new values.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import inspect, select
-from sqlalchemy.orm import Mapped, declared_attr, mapped_column
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import CursorResult, inspect, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 from wtforms import Field, HiddenField
 
 from crpm_cms.extensions import db
@@ -30,13 +30,9 @@ from crpm_cms.pagination import whole_number_in
 
 
 class Versioned:
-    """Mixin: a ``version`` column checked and raised by every save of the row."""
+    """Mixin: a ``version`` column, checked and raised by each save made with ``saving``."""
 
     version: Mapped[int] = mapped_column(default=1, server_default="1")
-
-    @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805 - a class-level directive
-        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]
 
 
 class StaleRecord(Exception):
@@ -60,18 +56,23 @@ def stored_version(record: Any) -> int | None:
 
 @contextmanager
 def saving(record: Any, seen: int | None) -> Iterator[None]:
-    """Around the change and commit of ``record``: ``StaleRecord`` (everything rolled back)
-    when the person started from another version than the stored one, or when another save
-    commits first. ``seen=None`` (a new record, a command) skips the first check only."""
-    if seen is not None and record is not None and getattr(record, "id", None) is not None \
-            and record.version != seen:
-        db.session.rollback()
-        raise StaleRecord(stored_version(record))
-    try:
-        yield
-    except StaleDataError:
-        db.session.rollback()
-        raise StaleRecord(stored_version(record)) from None
+    """Around the change and commit of ``record``: first raise its version if it is still
+    ``seen`` (or, without ``seen``, the one this request loaded); ``StaleRecord``, with
+    everything rolled back, if someone saved it since. A new record is not checked."""
+    if record is not None and inspect(record).identity is not None:
+        model = type(record)
+        (primary_key,) = inspect(model).primary_key
+        expected = seen if seen is not None else record.version
+        result = cast(CursorResult[Any], db.session.execute(
+            update(model).where(primary_key == inspect(record).identity[0],
+                                model.version == expected)
+            .values(version=model.version + 1)
+            .execution_options(synchronize_session=False)))
+        if result.rowcount != 1:
+            db.session.rollback()
+            raise StaleRecord(stored_version(record))
+        set_committed_value(record, "version", expected + 1)
+    yield
 
 
 def seen_version(text: str | None) -> int | None:

@@ -31,7 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from crpm_cms.plugin_api import Form
+from crpm_cms.plugin_api import Form, VersionField
 
 _required = DataRequired(message=_l("This field is required."))
 _time = _l("Enter a date and time.")
@@ -49,6 +49,7 @@ class FilterForm(Form):
 
 
 class TrainingForm(Form):
+    version = VersionField()
     kind = SelectField(_l("Kind of training"), validators=[_required])
     title_fr = StringField(_l("Title in French"), validators=[_required, Length(max=255)])
     title_en = StringField(_l("Title in English"), validators=[Optional(), Length(max=255)])

@@ -23,9 +23,13 @@ from flask_login import current_user
 from crpm_cms.plugin_api import (
     LANGUAGE_NAMES,
     Routes,
+    StaleRecord,
+    changes,
     countries,
     countries_for,
+    db,
     require,
+    seen_version,
     terms,
     theme_choices,
     to_local,
@@ -89,6 +93,7 @@ def _fill(form: TrainingForm, training: Training) -> None:
                  "timezone", "published", "target_kinds"):
         getattr(form, name).data = getattr(training, name)
     form.country.data = training.country_code or ""
+    form.version.data = str(training.version)
     form.target_countries.data = [c.code for c in training.target_countries]
     form.themes.data = [t.id for t in training.themes]
     if training.applications_open_at:
@@ -114,7 +119,20 @@ def _save(form: TrainingForm, training: Training | None) -> ResponseReturnValue 
         form.country.errors = [_("You cannot manage trainings of this country.")]
         return None
     try:
-        saved = services.save_training(training, _data(form), current_user)
+        saved = services.save_training(training, _data(form), current_user,
+                                       seen_version(form.version.data))
+    except StaleRecord as stale:
+        assert training is not None  # only a saved training has a version
+        db.session.refresh(training)
+        form.version.data = str(stale.version)  # saving again is a deliberate choice
+        current = TrainingForm()
+        _choices(current)
+        _fill(current, training)
+        return render_template(
+            "training/edit.html", form=form, training=training,
+            session_form=_session_form(training), question_form=QuestionForm(),
+            action_form=ActionForm(),
+            changes=changes(form, {field.name: field.data for field in current})), 409
     except services.TrainingError as error:
         flash(str(error), "error")
         return None

@@ -20,7 +20,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crpm_cms.plugin_api import Country, Model, Term, User, db, localised_field, utcnow
+from crpm_cms.plugin_api import (
+    Country,
+    Model,
+    Term,
+    User,
+    Versioned,
+    db,
+    localised_field,
+    utcnow,
+)
 
 QUESTION_KINDS = ("text", "choice", "yes_no")
 
@@ -41,7 +50,7 @@ training_target_countries = Table(
 )
 
 
-class Training(Model):
+class Training(Versioned, Model):
     """A collective training, study visit, professional exchange or coaching programme.
 
     ``country_code`` is the country whose focal points manage it (``None``: regional, admins).

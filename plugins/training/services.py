@@ -30,6 +30,7 @@ from crpm_cms.plugin_api import (
     db,
     is_zone,
     registrations,
+    saving,
     terms,
     to_local,
     utcnow,
@@ -126,9 +127,17 @@ def _check(data: TrainingData) -> None:
             raise TrainingError(_("A quota is a number of seats, 0 or more."))
 
 
-def save_training(training: Training | None, data: TrainingData, actor: User | None) -> Training:
-    """Create or update a training and its seats in the registrations service."""
+def save_training(training: Training | None, data: TrainingData, actor: User | None,
+                  seen_version: int | None = None) -> Training:
+    """Create or update a training and its seats in the registrations service;
+    ``StaleRecord`` when someone saved it since ``seen_version``."""
     _check(data)
+    with saving(training, seen_version):
+        return _store_training(training, data, actor)
+
+
+def _store_training(training: Training | None, data: TrainingData,
+                    actor: User | None) -> Training:
     if training is None:
         training = Training(created_by_id=actor.id if actor else None)
         db.session.add(training)

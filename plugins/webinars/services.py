@@ -276,8 +276,8 @@ def save_event(event: WebinarEvent | None, data: EventData, actor: User | None,
         db.session.rollback()
         raise StaleEvent(event)
     try:
-        # the UPDATE is conditional on the version loaded above (crpm_cms.versions): of two
-        # saves that passed the check at once, the second updates nothing and is refused
+        # raises the version loaded above, by a conditional UPDATE (crpm_cms.versions): of
+        # two saves that passed the check at once, the second is refused (SQLite included)
         with saving(event, None):
             event, changed, notify = _store(event, data, actor)
     except StaleRecord:
