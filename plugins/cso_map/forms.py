@@ -22,7 +22,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from crpm_cms.plugin_api import Form, SubForm, http_url
+from crpm_cms.plugin_api import Form, SubForm, VersionField, http_url
 
 _required = DataRequired(message=_l("This field is required."))
 
@@ -143,6 +143,7 @@ class MapRecordForm(ProfileFields, Form):
 
     places = FieldList(FormField(PlaceForm), min_entries=1, max_entries=20)
     verified = BooleanField(_l("I have checked this record with the organisation"))
+    version = VersionField()  # the profile's; "0" while the organisation has none
 
 
 class DecisionForm(Form):

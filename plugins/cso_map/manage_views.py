@@ -23,6 +23,7 @@ from crpm_plugins.cso_map.proposal_forms import (
     proposal_choices,
     proposal_data,
     record_form,
+    record_form_as_stored,
     save_record_form,
 )
 from flask import abort, flash, redirect, render_template, url_for
@@ -34,7 +35,9 @@ from flask_login import current_user
 from crpm_cms.plugin_api import (
     Organisation,
     Routes,
+    StaleRecord,
     can,
+    changes,
     countries_for,
     db,
     get_setting,
@@ -175,9 +178,17 @@ def edit(slug: str) -> ResponseReturnValue:
     if not can(current_user, "cso_map.edit", organisation.country_code):
         abort(403)
     form: MapRecordForm = record_form(organisation)
-    if form.validate_on_submit() and save_record_form(form, organisation, current_user):
-        flash(_("The map record has been saved."), "success")
-        return redirect(url_for("organisations.detail", slug=organisation.slug))
+    try:
+        if form.validate_on_submit() and save_record_form(form, organisation, current_user):
+            flash(_("The map record has been saved."), "success")
+            return redirect(url_for("organisations.detail", slug=organisation.slug))
+    except StaleRecord as stale:
+        form.version.data = str(stale.version or 0)  # saving again is a deliberate choice
+        current = record_form_as_stored(organisation)
+        stored = {name: current[name].data
+                  for name in ("gender_focus", "working_languages", "target_groups")}
+        return render_template("cso_map/edit.html", form=form, organisation=organisation,
+                               changes=changes(form, stored)), 409
     return render_template("cso_map/edit.html", form=form, organisation=organisation), (
         400 if form.is_submitted() else 200)
 

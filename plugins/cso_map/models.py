@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crpm_cms.plugin_api import Model, utcnow
+from crpm_cms.plugin_api import Model, Versioned, utcnow
 
 PRECISIONS = ("exact", "city", "region", "country")
 GENDER_FOCUSES = ("none", "mainstreamed", "targeted")
@@ -62,8 +62,9 @@ def shown_region(precision: str, region: str) -> str:
     return region if precision != "country" else ""
 
 
-class Profile(Model):
-    """The directory fields of an organisation (one row per organisation that has them)."""
+class Profile(Versioned, Model):
+    """The directory fields of an organisation (one row per organisation that has them); its
+    version guards the whole map record (places included) against lost updates."""
 
     __tablename__ = "cso_map_profiles"
 

@@ -143,6 +143,15 @@ def profile_of(organisation_id: int) -> Profile | None:
     return db.session.get(Profile, organisation_id)
 
 
+def start_profile(organisation_id: int) -> Profile:
+    """The organisation's first directory row, inserted at once, so that a second first save
+    made at the same moment fails on the key instead of overwriting it."""
+    profile = Profile(organisation_id=organisation_id)
+    db.session.add(profile)
+    db.session.flush()
+    return profile
+
+
 def set_profile(organisation_id: int, data: ProfileData) -> Profile:
     profile = profile_of(organisation_id) or Profile(organisation_id=organisation_id)
     profile.gender_focus = data.gender_focus

@@ -10,8 +10,18 @@ from crpm_plugins.cso_map.places import PlaceData
 from crpm_plugins.cso_map.proposals import ProposalData
 from crpm_plugins.cso_map.vocabulary import target_group_labels
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
-from crpm_cms.plugin_api import Organisation, User, countries, db, theme_choices
+from crpm_cms.plugin_api import (
+    Organisation,
+    StaleRecord,
+    User,
+    countries,
+    db,
+    saving,
+    seen_version,
+    theme_choices,
+)
 from crpm_cms.plugin_api import organisation_kind_labels as kind_labels
 
 
@@ -105,10 +115,20 @@ def record_form(organisation: Organisation) -> MapRecordForm:
         for subform, place in zip(form.places, current, strict=False):
             _fill_place(subform.form, place)
         _fill_profile(form, organisation.id)
+        profile = place_rules.profile_of(organisation.id)
+        form.version.data = str(profile.version if profile is not None else 0)
     every_country = [(country.code, country.name) for country in countries()]
     for subform in form.places:
         subform.form.country.choices = every_country
         subform.form.country.data = subform.form.country.data or organisation.country_code
+    return form
+
+
+def record_form_as_stored(organisation: Organisation) -> MapRecordForm:
+    """The directory fields as the database holds them now (to show what someone changed)."""
+    form = MapRecordForm(formdata=None)
+    form.target_groups.choices = list(target_group_labels().items())
+    _fill_profile(form, organisation.id)
     return form
 
 
@@ -121,9 +141,22 @@ def save_record_form(form: MapRecordForm, organisation: Organisation, editor: Us
         valid = _place_errors(subform, place) and valid
     if not valid:
         return False
-    place_rules.set_places(organisation.id, wanted)
-    place_rules.set_profile(organisation.id, form.profile_data())
-    if form.verified.data:
-        place_rules.mark_verified(organisation.id, editor, "account")
-    db.session.commit()
+    profile = place_rules.profile_of(organisation.id)
+    started_without = (form.version.data or "") == "0"  # the form saw no directory fields
+    if profile is None and form.version.data and not started_without:
+        raise StaleRecord(None)  # the record was deleted meanwhile
+    if profile is not None and started_without:
+        raise StaleRecord(profile.version)  # someone saved the first one meanwhile
+    try:
+        if profile is None:  # inserted now: a concurrent first save fails on its key
+            profile = place_rules.start_profile(organisation.id)
+        with saving(profile, seen_version(form.version.data)):
+            place_rules.set_places(organisation.id, wanted)
+            place_rules.set_profile(organisation.id, form.profile_data())
+            if form.verified.data:
+                place_rules.mark_verified(organisation.id, editor, "account")
+            db.session.commit()
+    except IntegrityError:  # another first save made the profile meanwhile
+        db.session.rollback()
+        raise StaleRecord(1) from None
     return True
