@@ -54,24 +54,30 @@ def stored_version(record: Any) -> int | None:
     return db.session.scalar(select(model.version).where(primary_key == key[0]))
 
 
+def claim(record: Any, seen: int | None) -> None:
+    """Raise the version of ``record`` if it is still ``seen`` (or, without ``seen``, the one
+    this request loaded), in the current transaction; ``StaleRecord``, with everything rolled
+    back, if someone saved it since. A record not yet in the database is not checked."""
+    if record is None or inspect(record).identity is None:
+        return
+    model = type(record)
+    (primary_key,) = inspect(model).primary_key
+    expected = seen if seen is not None else record.version
+    result = cast(CursorResult[Any], db.session.execute(
+        update(model).where(primary_key == inspect(record).identity[0],
+                            model.version == expected)
+        .values(version=model.version + 1)
+        .execution_options(synchronize_session=False)))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise StaleRecord(stored_version(record))
+    set_committed_value(record, "version", expected + 1)
+
+
 @contextmanager
 def saving(record: Any, seen: int | None) -> Iterator[None]:
-    """Around the change and commit of ``record``: first raise its version if it is still
-    ``seen`` (or, without ``seen``, the one this request loaded); ``StaleRecord``, with
-    everything rolled back, if someone saved it since. A new record is not checked."""
-    if record is not None and inspect(record).identity is not None:
-        model = type(record)
-        (primary_key,) = inspect(model).primary_key
-        expected = seen if seen is not None else record.version
-        result = cast(CursorResult[Any], db.session.execute(
-            update(model).where(primary_key == inspect(record).identity[0],
-                                model.version == expected)
-            .values(version=model.version + 1)
-            .execution_options(synchronize_session=False)))
-        if result.rowcount != 1:
-            db.session.rollback()
-            raise StaleRecord(stored_version(record))
-        set_committed_value(record, "version", expected + 1)
+    """Around the change and commit of ``record``: ``claim`` it first."""
+    claim(record, seen)
     yield
 
 

@@ -52,7 +52,7 @@ def test_twenty_editors_saving_an_organisation_at_once_one_wins_nobody_loses_tex
         if number == winner:
             continue
         page = html.unescape(answer.get_data(as_text=True))
-        assert "Someone else saved this organisation while you were editing it" in page
+        assert "Someone else saved this organisation while you were editing" in page
         assert f"Texte de l'éditeur {number}</textarea>" in page  # what this one typed is kept
         assert f"<dd>Texte de l'éditeur {winner}</dd>" in page  # and what changed is shown
         assert version_in(page) == "2"  # saving again is a deliberate choice
@@ -79,3 +79,27 @@ def test_a_save_from_an_old_form_is_refused_and_saving_again_wins(app: Flask,
 def test_a_version_is_read_from_a_form_or_an_if_match_header() -> None:
     assert [seen_version(text) for text in ("3", '"3"', 'W/"3"', "", None, "x", "-1", "¹")] == \
         [3, 3, 3, None, None, None, None, None]
+
+
+def test_twenty_admins_saving_the_settings_at_once_one_wins(app: Flask,
+                                                            people: dict[str, str]) -> None:
+    admins = [client_of(app, people["admin"]) for _ in range(EDITORS)]
+    page = admins[0].get("/admin/settings").get_data(as_text=True)
+    versions = html.unescape(re.search(r'name="versions" type="hidden" value="([^"]*)"',
+                                       page).group(1))  # type: ignore[union-attr]
+    assert "site_name=" in versions
+
+    def save(number: int):  # type: ignore[no-untyped-def]
+        return lambda: admins[number].post_form("/admin/settings?lang=en", {
+            "site_name": f"Réseau {number}", "country": "", "contact_email": "",
+            "registration_mode": "approval", "versions": versions})
+
+    answers = at_once([save(number) for number in range(EDITORS)])
+    statuses = [answer.status_code for answer in answers]
+    assert sorted(statuses) == [302] + [409] * (EDITORS - 1), statuses
+    winner = statuses.index(302)
+    for number, answer in enumerate(answers):
+        if number != winner:
+            refused = html.unescape(answer.get_data(as_text=True))
+            assert f'value="Réseau {number}"' in refused
+            assert f"<dd>Réseau {winner}</dd>" in refused

@@ -98,3 +98,4 @@ class SettingsForm(Form):
     registration_mode = SelectField(_l("Registration"), choices=list(REGISTRATION_MODES.items()))
     logo = FileField(_l("Logo"))
     remove_logo = BooleanField(_l("Remove the current logo"))
+    versions = HiddenField()  # of the stored settings the form was filled from (key=3;…)

@@ -25,11 +25,17 @@ from crpm_cms.organisations.models import Organisation
 from crpm_cms.pagination import page_number
 from crpm_cms.permissions import require
 from crpm_cms.plugin_system import services as plugin_system
-from crpm_cms.settings.services import get_setting, save_settings
+from crpm_cms.settings.services import (
+    get_setting,
+    parse_versions,
+    save_settings,
+    setting_versions,
+)
 from crpm_cms.taxonomies.services import countries, terms
 from crpm_cms.uploads import InvalidImage, remove_image, save_image
 from crpm_cms.users import services as accounts
 from crpm_cms.users.models import User
+from crpm_cms.versions import StaleRecord, changes
 
 blueprint = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -200,6 +206,9 @@ def toggle_plugin(name: str) -> ResponseReturnValue:
     return redirect(url_for("admin.plugins"))
 
 
+SETTINGS_PAGE = ("site_name", "country", "contact_email", "registration_mode", "logo")
+
+
 def settings_form() -> forms.SettingsForm:
     form = forms.SettingsForm()
     form.country.choices = [("", _("None (regional site)"))] + [
@@ -207,6 +216,7 @@ def settings_form() -> forms.SettingsForm:
     if not form.is_submitted():
         for name in ("site_name", "country", "contact_email", "registration_mode"):
             getattr(form, name).data = get_setting(name)
+        form.versions.data = setting_versions(list(SETTINGS_PAGE))
     return form
 
 
@@ -232,12 +242,20 @@ def settings() -> ResponseReturnValue:
         old_logo = get_setting("logo")
         logo = new_site_logo(form)
         if not form.logo.errors:
-            save_settings({
-                "site_name": (form.site_name.data or "").strip(),
-                "country": form.country.data or "",
-                "contact_email": (form.contact_email.data or "").strip(),
-                "registration_mode": form.registration_mode.data, "logo": logo,
-            })
+            try:
+                save_settings({
+                    "site_name": (form.site_name.data or "").strip(),
+                    "country": form.country.data or "",
+                    "contact_email": (form.contact_email.data or "").strip(),
+                    "registration_mode": form.registration_mode.data, "logo": logo,
+                }, parse_versions(form.versions.data) if form.versions.data else None)
+            except StaleRecord:
+                if logo != old_logo:
+                    remove_image("site", logo)
+                form.versions.data = setting_versions(list(SETTINGS_PAGE))
+                stored = {name: get_setting(name) for name in SETTINGS_PAGE if name != "logo"}
+                return render_template("admin/settings.html", form=form,
+                                       changes=changes(form, stored)), 409
             if logo != old_logo:
                 remove_image("site", old_logo)
             flash(_("The settings have been saved."), "success")

@@ -8,9 +8,10 @@ from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crpm_cms.extensions import Model
+from crpm_cms.versions import Versioned
 
 
-class SiteSetting(Model):
+class SiteSetting(Versioned, Model):
     __tablename__ = "site_settings"
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)

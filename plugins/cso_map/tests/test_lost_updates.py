@@ -53,7 +53,7 @@ def test_twenty_simultaneous_saves_of_a_map_record_one_wins_nobody_loses_text(
     assert sorted(statuses) == [302] + [409] * (EDITORS - 1), statuses
     for number, (status, body) in enumerate(answers):
         if status == 409:
-            assert "Someone else saved this map record while you were editing it" in body
+            assert "Someone else saved this map record while you were editing" in body
             assert f'value="Ville {number}"' in body
 
 

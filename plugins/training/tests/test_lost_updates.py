@@ -58,6 +58,6 @@ def test_twenty_simultaneous_saves_of_a_training_one_wins_nobody_loses_text(
     for number, answer in enumerate(answers):
         if number != winner:
             refused = html.unescape(answer.get_data(as_text=True))
-            assert "Someone else saved this training while you were editing it" in refused
+            assert "Someone else saved this training while you were editing" in refused
             assert f'value="Formation {number}"' in refused
             assert f"<dd>Formation {winner}</dd>" in refused
