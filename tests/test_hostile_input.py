@@ -171,3 +171,25 @@ def test_asking_for_accounts_is_rate_limited_like_signing_in(make_app) -> None: 
     statuses = [visitor.post_form("/register", {"email": f"p{n}@test.crpm"}).status_code
                 for n in range(5)]
     assert statuses[:3] == [400, 400, 400] and statuses[3:] == [429, 429]
+
+
+def test_the_error_page_after_a_failed_statement_is_the_sites_own(make_app) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL a failed statement leaves the transaction refusing every query, the error
+    page's own included, until it is rolled back (F7): the visitor got a bare error."""
+    from flask import g
+    from sqlalchemy import text
+
+    from crpm_cms.extensions import db
+
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    def failing() -> str:
+        g.pop("crpm_settings", None)  # as on a page that had read no setting yet
+        db.session.execute(text("SELECT no_such_column FROM organisations"))
+        return "never"
+
+    app.add_url_rule("/failing", "failing", failing)
+    response = client_of(app).get("/failing")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert '<html lang="fr">' in body and "Réseau CRPM" in body  # the themed page, with settings
