@@ -12,11 +12,14 @@ from sqlalchemy import select
 from crpm_cms.extensions import db
 from crpm_cms.organisations import services as organisations
 from crpm_cms.organisations.models import Organisation
-from crpm_cms.testing import at_once, client_of
+from crpm_cms.testing import add_document, at_once, client_of
 from crpm_cms.versions import seen_version
 from tests.test_organisations import form_values
 
 EDITORS = 20
+LIBRARY_FIELDS = {"title": "Atelier de Dakar", "document_type": "study", "language": "fr",
+                  "year": "2024", "access": "public", "countries": ["SN"],
+                  "themes": ["governance"], "published": "y"}
 
 
 def version_in(page: str) -> str:
@@ -103,3 +106,26 @@ def test_twenty_admins_saving_the_settings_at_once_one_wins(app: Flask,
             refused = html.unescape(answer.get_data(as_text=True))
             assert f'value="Réseau {number}"' in refused
             assert f"<dd>Réseau {winner}</dd>" in refused
+
+
+def test_twenty_editors_saving_a_library_document_at_once_one_wins(app: Flask,
+                                                                 people: dict[str, str]) -> None:
+    slug = add_document(app, b"Compte rendu de l'atelier de Dakar.\n", "atelier.txt",
+                        uploader=people["editor"])
+    editors = [client_of(app, people["admin"]) for _ in range(EDITORS)]
+    page = editors[0].get(f"/library/{slug}/edit").get_data(as_text=True)
+    assert version_in(page) == "1"
+
+    def save(number: int):  # type: ignore[no-untyped-def]
+        return lambda: editors[number].post_form(f"/library/{slug}/edit?lang=en", {
+            **LIBRARY_FIELDS, "summary": f"Résumé {number}", "version": "1"})
+
+    answers = at_once([save(number) for number in range(EDITORS)])
+    statuses = [answer.status_code for answer in answers]
+    assert sorted(statuses) == [302] + [409] * (EDITORS - 1), statuses
+    winner = statuses.index(302)
+    for number, answer in enumerate(answers):
+        if number != winner:
+            refused = html.unescape(answer.get_data(as_text=True))
+            assert f"Résumé {number}</textarea>" in refused
+            assert f"<dd>Résumé {winner}</dd>" in refused

@@ -17,6 +17,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from crpm_cms.forms import Form
 from crpm_cms.library.models import ACCESS_LEVELS
+from crpm_cms.versions import VersionField
 
 ACCESS_LABELS = {"public": _l("Public: everyone can read and download it"),
                  "members": _l("Members only: hidden from visitors who are not signed in")}
@@ -44,6 +45,7 @@ class DocumentForm(Form):
 
     title = StringField(_l("Title"), validators=[_required, Length(max=255)])
     summary = TextAreaField(_l("Summary"), validators=[Optional(), Length(max=10000)])
+    version = VersionField()
     document_type = SelectField(_l("Type of document"), validators=[_required])
     language = SelectField(_l("Language of the document"), validators=[_required])
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(

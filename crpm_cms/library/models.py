@@ -12,6 +12,7 @@ from crpm_cms.organisations.models import Organisation
 from crpm_cms.taxonomies.models import Country, Term
 from crpm_cms.timezones import utcnow
 from crpm_cms.users.models import User
+from crpm_cms.versions import Versioned
 
 ACCESS_LEVELS = ("public", "members")
 TEXT_STATUSES = ("extracted", "no_text", "failed", "not_applicable")
@@ -40,7 +41,7 @@ document_organisations = Table(
 )
 
 
-class LibraryDocument(Model):
+class LibraryDocument(Versioned, Model):
     __tablename__ = "library_documents"
     __table_args__ = (UniqueConstraint("sha256"),)
 

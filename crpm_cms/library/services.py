@@ -43,6 +43,7 @@ from crpm_cms.taxonomies.services import THEME_VOCABULARIES, terms
 from crpm_cms.timezones import utcnow
 from crpm_cms.uploads import upload_folder
 from crpm_cms.users.models import User
+from crpm_cms.versions import saving
 
 __all__ = ["DocumentData", "DuplicateDocument", "LibraryFilters", "UploadRejected",
            "add_document", "get_visible", "search"]
@@ -390,14 +391,16 @@ def remove_file(name: str) -> None:
     (upload_folder(FOLDER) / Path(name).name).unlink(missing_ok=True)
 
 
-def update_document(document: LibraryDocument, data: DocumentData,
-                    actor: User | None) -> LibraryDocument:
-    """Change a document's metadata (its file and address stay)."""
+def update_document(document: LibraryDocument, data: DocumentData, actor: User | None,
+                    seen_version: int | None = None) -> LibraryDocument:
+    """Change a document's metadata (its file and address stay); ``StaleRecord`` when someone
+    saved it since ``seen_version``."""
     reject_bad_data(data)
-    apply(document, data)
-    audit.record(actor_id(actor), "library.edited", "library_document", document.id,
-                 title=document.title)
-    db.session.commit()
+    with saving(document, seen_version):
+        apply(document, data)
+        audit.record(actor_id(actor), "library.edited", "library_document", document.id,
+                     title=document.title)
+        db.session.commit()
     emit(Event("library.document_saved", actor_id(actor), {"document_id": document.id}))
     return document
 

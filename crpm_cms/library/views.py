@@ -32,6 +32,7 @@ from crpm_cms.organisations.models import Organisation
 from crpm_cms.pagination import page_number, whole_number_in
 from crpm_cms.permissions import can, require
 from crpm_cms.taxonomies.services import countries, theme_choices
+from crpm_cms.versions import StaleRecord, changes, seen_version
 
 blueprint = Blueprint("library", __name__, url_prefix="/library")
 
@@ -222,7 +223,8 @@ def edit(slug: str) -> ResponseReturnValue:
         abort(404)
     if not services.can_edit(current_user, document):
         abort(403)
-    form = DocumentForm() if request.method == "POST" else DocumentForm(data=form_values(document))
+    form = DocumentForm() if request.method == "POST" else DocumentForm(data={
+        **form_values(document), "version": str(document.version)})
     with_choices(form)
     if not form.is_submitted():
         other = services.linked_translation(document)
@@ -230,7 +232,16 @@ def edit(slug: str) -> ResponseReturnValue:
     data = checked_data(form, document)
     if data is None:
         return form_page(form, document)
-    services.update_document(document, data, current_user)
+    try:
+        services.update_document(document, data, current_user, seen_version(form.version.data))
+    except StaleRecord as stale:
+        current = services.get_manageable(current_user, slug)
+        assert current is not None
+        form.version.data = str(stale.version)  # saving again is a deliberate choice
+        return render_template(
+            "library/edit.html", form=form, document=current, existing=None,
+            max_size=format_size(current_app.config["LIBRARY_MAX_UPLOAD"]),
+            changes=changes(form, form_values(current))), 409
     flash(_("The document has been saved."), "success")
     return redirect(url_for("library.detail", slug=document.slug))
 
