@@ -31,10 +31,9 @@ pytestmark = pytest.mark.slow  # thousands of requests
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_PASSWORD = "demo-password-2026"
-HOSTILE = [
-    "99999999999999999999", "-1", "0", "1.5", "1e400", "NaN", "\u00b9", "\u0663", "\U0001d7d9",
-    "中文", "\r\nSet-Cookie: x=y", "\x00", "%", "%ZZ", "'\"<>", "[]", "../../etc/passwd", " ",
-    "x" * 600,
+HOSTILE = [  # each stands for a kind of value that broke, or could break, a page
+    "99999999999999999999", "-1", "1e400", "\u00b9", "\u0663", "中文", "\r\nSet-Cookie: x=y",
+    "\x00", "%ZZ", "'\"<>", "../../etc/passwd", "x" * 600,
 ]
 READS_QUERY = re.compile(r"""args(?:\.get(?:list)?\(|\[)\s*["']([a-z_][a-z0-9_]*)["']"""
                          r"""|["']([a-z_][a-z0-9_]*)["'] in request\.args""")
@@ -125,10 +124,7 @@ def test_every_query_parameter_of_every_page_takes_hostile_values(demo_site) -> 
     errors = server_errors(clients, paths, queries)
     assert not errors, f"{len(errors)} server errors:\n" + "\n".join(errors[:30])
 
-
-def test_random_mixes_of_parameters_and_values(demo_site) -> None:  # type: ignore[no-untyped-def]
-    clients, paths = demo_site
-    parameters = query_parameters(clients["anonymous"])
+    # then random mixes of a few parameters and values, on the pages that are lists
     lists = {endpoint: where for endpoint, where in paths.items()
              if "{" not in where and not where.split(" ", 1)[1].startswith("/api/")}
     values = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=40),
