@@ -46,7 +46,7 @@ from crpm_cms.content.models import ContentItem  # noqa: E402
 from crpm_cms.extensions import db  # noqa: E402
 from crpm_cms.organisations.models import Organisation  # noqa: E402
 from crpm_cms.timezones import utcnow  # noqa: E402
-from crpm_cms.users import services as accounts  # noqa: E402
+from crpm_cms.users import services as accounts  # noqa: E402 - also for plugins' bench.py
 
 SIZES, QUICK_SIZES = (10_000, 100_000), (1_000, 5_000)
 PAGES = ("/", "/news/", "/api/v1/news", "/organisations/")

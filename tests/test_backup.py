@@ -10,8 +10,7 @@ import tarfile
 import threading
 import time
 import zipfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,12 +24,7 @@ from crpm_cms.content.models import ContentItem, Revision
 from crpm_cms.extensions import db
 from crpm_cms.testing import PASSWORD, accounts, add_document, client_of, load_demo_data
 from crpm_cms.testing.crawl import crawl
-from crpm_cms.testing.database import (
-    base_config,
-    create_database,
-    drop_database,
-    postgres_server,
-)
+from crpm_cms.testing.database import base_config, empty_database
 from crpm_cms.testing.site import initialise_site
 
 ADMIN = "sauvegarde@test.crpm"
@@ -40,23 +34,6 @@ SEARCHES = ["/search?q=migration", "/search?q=genre", "/search?q=diaspora&type=n
 
 def cli(app: Flask, *args: str) -> Result:
     return app.test_cli_runner().invoke(args=list(args))
-
-
-@contextmanager
-def empty_database(tmp_path: Path, kind: str, name: str) -> Iterator[str]:
-    """The URL of a database with no table at all, as a new deployment starts."""
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp_path / f'{name}.sqlite3'}"
-        return
-    server = postgres_server()
-    if server is None:
-        pytest.skip("PostgreSQL is not configured (CRPM_TEST_DATABASE_URL)")
-    database = f"backup_{name}_{int(time.time() * 1000) % 10**9}"
-    url = create_database(server, database)
-    try:
-        yield url
-    finally:
-        drop_database(server, database)
 
 
 def site(tmp_path: Path, name: str, url: str, **settings: object) -> Flask:
@@ -108,8 +85,8 @@ def close(app: Flask) -> None:
                                                 ("postgres", "postgres")])
 def test_a_restored_demo_site_answers_like_the_original(tmp_path: Path, source: str,
                                                         target: str) -> None:
-    with empty_database(tmp_path, source, "from") as source_url, \
-            empty_database(tmp_path, target, "to") as target_url:
+    with empty_database(tmp_path, "backup_from", source) as source_url, \
+            empty_database(tmp_path, "backup_to", target) as target_url:
         original = site(tmp_path, "original", source_url)
         demo_site(original)
         found = crawl(original, client_of(original, ADMIN), limit=250, every_page=True)
@@ -205,7 +182,7 @@ def test_a_backup_taken_while_ten_writers_save_restores_to_a_consistent_state(
         stop.set()
         for writer in writers:
             writer.join()
-    with empty_database(tmp_path, "sqlite", "busy") as url:
+    with empty_database(tmp_path, "backup_busy", "sqlite") as url:
         restored = site(tmp_path, "busy", url)
         assert cli(restored, "restore", str(archive)).exit_code == 0
         with restored.app_context():

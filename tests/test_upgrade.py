@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import json
 import tarfile
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -27,12 +24,7 @@ from crpm_cms import create_app
 from crpm_cms.extensions import db
 from crpm_cms.testing import PASSWORD, Client, accounts, sign_in
 from crpm_cms.testing.crawl import crawl
-from crpm_cms.testing.database import (
-    base_config,
-    create_database,
-    drop_database,
-    postgres_server,
-)
+from crpm_cms.testing.database import base_config, empty_database
 
 FIXTURES = Path(__file__).parent / "upgrade"
 ARCHIVES = sorted(FIXTURES.glob("release-*.tar.gz"))
@@ -83,23 +75,6 @@ def recorder(app: Flask, email: str | None = None) -> Recorder:
     return client
 
 
-@contextmanager
-def empty_database(tmp_path: Path, kind: str) -> Iterator[str]:
-    """The URL of a database with no table at all, as a new deployment starts."""
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp_path / 'upgraded.sqlite3'}"
-        return
-    server = postgres_server()
-    if server is None:
-        pytest.skip("PostgreSQL is not configured (CRPM_TEST_DATABASE_URL)")
-    name = f"upgrade_{uuid.uuid4().hex[:10]}"
-    url = create_database(server, name)
-    try:
-        yield url
-    finally:
-        drop_database(server, name)
-
-
 def revisions(app: Flask) -> tuple[set[str], set[str]]:
     """The database's revisions and the heads of the loaded branches (core and each loaded
     plugin: an installed plugin left out of PLUGINS has a head the database never gets)."""
@@ -139,7 +114,7 @@ def test_a_release_fixture_holds_a_row_in_every_table(archive: Path) -> None:
 @pytest.mark.parametrize("archive", ARCHIVES, ids=release_of)
 def test_a_release_database_upgrades_to_head_and_every_page_renders(
         tmp_path: Path, archive: Path, kind: str) -> None:
-    with empty_database(tmp_path, kind) as url:
+    with empty_database(tmp_path, "upgraded", kind) as url:
         app = create_app({**base_config(tmp_path / "instance", url),
                           "PLUGINS": BUILT_IN_PLUGINS})
         try:

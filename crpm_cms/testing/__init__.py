@@ -18,7 +18,7 @@ the browser helpers (``blocking_violations``, ``watch_csp``).
 """
 
 from crpm_cms.testing.client import PASSWORD, PEOPLE, Client, client_of, create_people, sign_in
-from crpm_cms.testing.concurrency import at_once
+from crpm_cms.testing.concurrency import at_once, one_save_wins
 from crpm_cms.testing.database import FAST_HASHING, Template, base_config
 from crpm_cms.testing.mail import Inbox, smtp_server
 from crpm_cms.testing.queries import counted_queries, queries_of_page
@@ -49,6 +49,7 @@ __all__ = [
     "gunicorn",
     "initialise_site",
     "load_demo_data",
+    "one_save_wins",
     "queries_of_page",
     "set_plugin_enabled",
     "sign_in",

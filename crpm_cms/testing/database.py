@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -100,6 +101,25 @@ def build_template(folder: Path, postgres_url: str | None = None, server: str | 
     if postgres_url is None or server is None:
         return Template(url, instance)
     return Template(url, instance, DatabaseCopies(server, str(make_url(postgres_url).database)))
+
+
+@contextmanager
+def empty_database(folder: Path, name: str, kind: str) -> Iterator[str]:
+    """The URL of a database with no table at all, as a new deployment starts: a SQLite file
+    in ``folder``, or (``kind="postgres"``) a throwaway PostgreSQL database, dropped after;
+    the test is skipped when no PostgreSQL server is configured."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / f'{name}.sqlite3'}"
+        return
+    server = postgres_server()
+    if server is None:
+        pytest.skip("PostgreSQL is not configured (CRPM_TEST_DATABASE_URL)")
+    database = f"{name}_{uuid.uuid4().hex[:10]}"
+    url = create_database(server, database)
+    try:
+        yield url
+    finally:
+        drop_database(server, database)
 
 
 def postgres_server() -> str | None:

@@ -23,11 +23,12 @@ sys.path.insert(0, str(ROOT / "bench"))  # the harness, bench/run.py
 
 from crpm_plugins.training import applications, services  # noqa: E402
 from crpm_plugins.training.models import Training, TrainingSession  # noqa: E402
-from run import (  # noqa: E402  # noqa: E402
+from run import (  # noqa: E402
     REQUESTS,
     THREADS,
     TIME_CAP,
     WORKERS,
+    accounts,
     count_queries,
     create_app,
     db_name,
@@ -39,7 +40,6 @@ from run import (  # noqa: E402  # noqa: E402
 )
 
 from crpm_cms.plugin_api import User, db, utcnow  # noqa: E402
-from crpm_cms.testing import accounts  # noqa: E402
 
 SIZES = ((100, 100), (1_000, 400))
 QUICK = ((50, 50), (300, 150))
