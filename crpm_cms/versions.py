@@ -93,13 +93,18 @@ class VersionField(HiddenField):
         super().__init__(_l("Version"), **kwargs)
 
 
+# The token and version are not content; rows of nested forms (identifiers, places) come back
+# with their blank rows, so they cannot be compared with the stored list: the kept form shows them.
+SKIPPED_IN_CHANGES = ("CSRFTokenField", "VersionField", "FieldList", "FormField")
+
+
 def changes(fields: Iterator[Field] | list[Field], current: Mapping[str, Any],
             labels: Mapping[str, str] | None = None) -> list[tuple[str, str]]:
     """``(label, value now stored)`` of each field whose stored value differs from what the
     person typed: what someone else changed meanwhile, shown beside the kept form."""
     found = []
     for field in fields:
-        if field.name not in current or field.type in ("CSRFTokenField", "VersionField"):
+        if field.name not in current or field.type in SKIPPED_IN_CHANGES:
             continue
         now, typed = current[field.name], field.data
         if _normal(now) != _normal(typed):
